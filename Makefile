@@ -1,0 +1,41 @@
+# The front door. `make demo` and `make test` do all set-up on a fresh Debian 12 machine.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps deps-test build test test-asan demo bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh build test browser
+
+$(BUILD_DIR)/build.ninja:
+	cmake --preset $(PRESET)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+# Builds everything and runs every test (unit, integration, TLS against a local nginx,
+# Redis conformance, browser). Tests start the servers they need on loopback.
+test: deps-test build
+	scripts/run-tests.sh $(PRESET)
+
+test-asan:
+	$(MAKE) test PRESET=asan
+
+demo: build
+	$(BUILD_DIR)/spotauth demo
+
+bench: build
+	@scripts/install-deps.sh build bench
+	bench/run.sh $(BUILD_DIR)
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf build

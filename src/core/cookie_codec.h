@@ -1,0 +1,27 @@
+// Signed cookie values: an opaque id, an expiry, and an HMAC bound to the cookie's name.
+//   value = base64url(id) "." expiry-unix-seconds "." base64url(HMAC(key, name "\n" id "\n" expiry))
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+#include "core/clock.h"
+
+namespace spotauth {
+
+enum class CookieRejection { kEmpty, kMalformed, kBadSignature, kExpired };
+std::string_view ToString(CookieRejection reason);
+
+// Raw id bytes in, cookie value out.
+std::string SignCookie(std::string_view name, std::string_view id, TimePoint expires,
+                       std::string_view key);
+
+// The one check of a cookie: returns the raw id bytes or why it was refused.
+// Compares MACs in constant time; the signature is checked before the expiry is trusted.
+tl::expected<std::string, CookieRejection> VerifyCookie(std::string_view name,
+                                                        std::string_view raw_value,
+                                                        std::string_view key, TimePoint now);
+
+}  // namespace spotauth
