@@ -1,0 +1,131 @@
+#include "core/encoding.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdint>
+
+namespace spotauth {
+namespace {
+
+constexpr std::string_view kHexDigits = "0123456789abcdef";
+
+// Maps a base64url character to its 6-bit value, or -1 outside the alphabet.
+constexpr std::array<std::int8_t, 256> MakeBase64UrlTable() {
+  std::array<std::int8_t, 256> table{};
+  table.fill(-1);
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  }
+  return table;
+}
+constexpr std::array<std::int8_t, 256> kBase64UrlValue = MakeBase64UrlTable();
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string Base64Encode(std::string_view bytes) {
+  // EVP_EncodeBlock writes 4 characters per started 3-byte group plus a terminating NUL.
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                                      static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out = Base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') {
+    out.pop_back();
+  }
+  for (char& c : out) {
+    if (c == '+') {
+      c = '-';
+    } else if (c == '/') {
+      c = '_';
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  // Strictness matters because signed values are compared as decoded bytes: if two encodings
+  // decoded to the same bytes, a value could be altered without touching its signature.
+  const std::size_t tail = text.size() % 4;
+  if (tail == 1) {
+    return std::nullopt;  // 6 bits cannot make a byte
+  }
+  for (char c : text) {
+    if (kBase64UrlValue[static_cast<unsigned char>(c)] < 0) {
+      return std::nullopt;
+    }
+  }
+  if (tail != 0) {
+    // The unused low bits of the last character must be zero (RFC 4648 section 3.5).
+    const int last = kBase64UrlValue[static_cast<unsigned char>(text.back())];
+    const int unused_mask = tail == 2 ? 0x0f : 0x03;
+    if ((last & unused_mask) != 0) {
+      return std::nullopt;
+    }
+  }
+
+  std::string standard(text);
+  for (char& c : standard) {
+    if (c == '-') {
+      c = '+';
+    } else if (c == '_') {
+      c = '/';
+    }
+  }
+  standard.append(tail == 0 ? 0 : 4 - tail, '=');
+
+  // EVP_DecodeBlock counts padding as zero bytes, so the true length comes from the input.
+  std::string out(standard.size() / 4 * 3, '\0');
+  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(standard.data()),
+                                      static_cast<int>(standard.size()));
+  if (written < 0) {
+    return std::nullopt;
+  }
+  out.resize(text.size() * 3 / 4);
+  return out;
+}
+
+std::string HexEncode(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out.push_back(kHexDigits[byte >> 4]);
+    out.push_back(kHexDigits[byte & 0x0f]);
+  }
+  return out;
+}
+
+std::optional<std::string> HexDecode(std::string_view text) {
+  if (text.size() % 2 != 0) {
+    return std::nullopt;
+  }
+  std::string out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = HexValue(text[i]);
+    const int low = HexValue(text[i + 1]);
+    if (high < 0 || low < 0) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>((high << 4) | low));
+  }
+  return out;
+}
+
+}  // namespace spotauth
