@@ -1,0 +1,63 @@
+// SqliteSessionStore: a SessionStore in one SQLite file (WAL), the default backend.
+// One process owns the file: several instances sharing load use the Redis backend instead.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "store/session_store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace spotauth::store {
+
+class SqliteSessionStore final : public SessionStore {
+ public:
+  struct Options {
+    std::string path;  // file path; created with mode 0600 if absent
+    std::chrono::milliseconds busy_timeout{5000};
+  };
+  // Opens (creating if needed) and migrates the schema. Reports a file that cannot be opened,
+  // is not a database, or has a newer schema than this build knows.
+  [[nodiscard]] static Result<std::unique_ptr<SqliteSessionStore>> Open(Options options,
+                                                                        const Clock& clock);
+  ~SqliteSessionStore() override;
+
+  boost::asio::awaitable<Result<bool>> AddPending(std::string key, PendingLogin login,
+                                                  std::size_t max_pending) override;
+  boost::asio::awaitable<Result<std::optional<PendingLogin>>> TakePending(std::string key) override;
+  boost::asio::awaitable<Result<void>> PutSession(std::string key, Session session) override;
+  boost::asio::awaitable<Result<std::optional<Session>>> GetSession(std::string key) override;
+  boost::asio::awaitable<Result<void>> DeleteSession(std::string key) override;
+  boost::asio::awaitable<Result<bool>> TryLock(std::string key, std::string owner,
+                                               TimePoint until) override;
+  boost::asio::awaitable<Result<void>> Unlock(std::string key, std::string owner) override;
+  boost::asio::awaitable<Result<void>> Ping() override;
+  boost::asio::awaitable<Result<std::size_t>> SweepExpired() override;
+
+  static constexpr int kSchemaVersion = 1;
+
+ private:
+  class Connection;
+  SqliteSessionStore(Options options, const Clock& clock);
+  // SQLite connections are not shared between threads: each event-loop thread gets its own,
+  // so readers never wait for one another (WAL) and statements stay prepared.
+  Result<Connection*> ForThisThread();
+  Result<std::size_t> CountPending(Connection& db);
+
+  Options options_;
+  const Clock& clock_;
+  std::mutex connections_mutex_;
+  std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
+  // Pending logins counted in memory so the cap costs nothing per /login; recounted from the
+  // table when the cap is reached (after expired rows are removed) and at every sweep.
+  std::atomic<std::int64_t> pending_count_{0};
+};
+
+}  // namespace spotauth::store

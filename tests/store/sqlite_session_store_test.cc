@@ -1,0 +1,135 @@
+#include "store/sqlite_session_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "store/session_store_conformance.h"
+#include "support/run_awaitable.h"
+
+namespace spotauth::store::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using spotauth::testing::RunAwaitable;
+namespace fs = std::filesystem;
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "spotauth-sqlite-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  fs::path Path(const char* name) const { return fs::path(path_) / name; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<SqliteSessionStore> OpenOrDie(const fs::path& path, const Clock& clock) {
+  auto store = SqliteSessionStore::Open({path.string()}, clock);
+  if (!store) throw std::runtime_error(store.error().message);
+  return std::move(*store);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, SessionStoreConformance,
+                         ::testing::Values(StoreFactory{
+                             "Sqlite",
+                             [](const Clock& clock) -> std::shared_ptr<SessionStore> {
+                               auto dir = std::make_shared<TempDir>();
+                               // The directory goes when the store does.
+                               return std::shared_ptr<SessionStore>(
+                                   OpenOrDie(dir->Path("s.db"), clock).release(),
+                                   [dir](SessionStore* store) { delete store; });
+                             }}),
+                         FactoryName);
+
+Session SampleSession(const Clock& clock) {
+  return Session{"alice", "Alice", "sealed-bytes", clock.Now(), clock.Now() + 1h};
+}
+
+TEST(SqliteSessionStore, SessionSurvivesReopeningTheFile) {
+  TempDir dir;
+  ManualClock clock;
+  {
+    auto store = OpenOrDie(dir.Path("s.db"), clock);
+    ASSERT_TRUE(RunAwaitable(store->PutSession("k", SampleSession(clock))));
+  }
+  auto store = OpenOrDie(dir.Path("s.db"), clock);
+  auto got = RunAwaitable(store->GetSession("k"));
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->user_id, "alice");
+}
+
+TEST(SqliteSessionStore, FileIsReadableByItsOwnerOnly) {
+  TempDir dir;
+  ManualClock clock;
+  auto store = OpenOrDie(dir.Path("s.db"), clock);
+  ASSERT_TRUE(RunAwaitable(store->PutSession("k", SampleSession(clock))));
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.Path("s.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+}
+
+TEST(SqliteSessionStore, UsesWriteAheadLogging) {
+  TempDir dir;
+  ManualClock clock;
+  auto store = OpenOrDie(dir.Path("s.db"), clock);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.Path("s.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST(SqliteSessionStore, RefusesADatabaseWithANewerSchema) {
+  TempDir dir;
+  ManualClock clock;
+  { auto store = OpenOrDie(dir.Path("s.db"), clock); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.Path("s.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto reopened = SqliteSessionStore::Open({dir.Path("s.db").string()}, clock);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code, ErrorCode::kStore);
+  EXPECT_NE(reopened.error().message.find("newer"), std::string::npos);
+}
+
+TEST(SqliteSessionStore, RefusesAFileThatIsNotADatabase) {
+  TempDir dir;
+  ManualClock clock;
+  std::ofstream(dir.Path("junk.db")) << std::string(4096, 'x');
+  auto opened = SqliteSessionStore::Open({dir.Path("junk.db").string()}, clock);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, ErrorCode::kStore);
+}
+
+TEST(SqliteSessionStore, RefusesAPathInAMissingDirectory) {
+  ManualClock clock;
+  auto opened = SqliteSessionStore::Open({"/nonexistent-dir-spotauth/s.db"}, clock);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, ErrorCode::kStore);
+}
+
+TEST(SqliteSessionStore, SweepDeletesExpiredRowsFromTheFile) {
+  TempDir dir;
+  ManualClock clock;
+  auto store = OpenOrDie(dir.Path("s.db"), clock);
+  ASSERT_TRUE(RunAwaitable(store->PutSession("k", SampleSession(clock))));
+  clock.Advance(2h);
+  auto swept = RunAwaitable(store->SweepExpired());
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(*swept, 1u);
+}
+
+}  // namespace
+}  // namespace spotauth::store::testing
