@@ -66,8 +66,8 @@ std::string Sha256(std::string_view data) {
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  // OpenSSL treats a null key pointer as "reuse the previous key", so an empty key still needs
-  // a valid pointer.
+  // OpenSSL's MAC paths have treated a null empty key differently from a non-null empty one
+  // (openssl/openssl#31068), and an empty string_view may carry a null pointer.
   static const unsigned char kNoKey = 0;
   const unsigned char* key_bytes = key.empty() ? &kNoKey : Bytes(key);
   std::string out(kSha256Size, '\0');
