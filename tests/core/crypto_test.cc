@@ -62,6 +62,7 @@ TEST(HmacSha256, MatchesRfc4231TestCases) {
 TEST(HmacSha256, AnEmptyKeyEqualsAnAllZeroBlockKey) {
   // HMAC pads short keys with zeros to the 64-byte block (RFC 2104), so these must agree.
   EXPECT_EQ(HmacSha256("", "data"), HmacSha256(std::string(64, '\0'), "data"));
+  EXPECT_EQ(HmacSha256(std::string_view{}, "data"), HmacSha256("", "data"));  // null pointer
   EXPECT_NE(HmacSha256("", "data"), HmacSha256("x", "data"));
 }
 
