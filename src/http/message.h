@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <string_view>
 
 namespace spotauth::http {
 
@@ -19,5 +20,21 @@ class RequestHandler {
   virtual ~RequestHandler() = default;
   virtual boost::asio::awaitable<Response> Handle(Request request) = 0;
 };
+
+// Asks the server session to drop the connection without answering: it closes the socket with
+// SO_LINGER 0, so the client sees a TCP reset (RST) and no response bytes. Meant for fault
+// injection (the stand-in Spotify simulating a broken upstream). The marker field is private to
+// this seam and is never written to the wire; a handler must not copy it from a request.
+inline constexpr std::string_view kResetConnectionField = "X-Spotauth-Internal-Reset";
+
+inline Response ResetConnectionResponse() {
+  Response response;
+  response.set(kResetConnectionField, "1");
+  return response;
+}
+
+inline bool IsResetConnection(const Response& response) {
+  return response.find(kResetConnectionField) != response.end();
+}
 
 }  // namespace spotauth::http
