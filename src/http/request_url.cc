@@ -4,6 +4,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <cctype>
+#include <charconv>
+#include <system_error>
 
 namespace spotauth::http {
 
@@ -75,10 +77,15 @@ Result<RequestUrl> ParseRequestUrl(std::string_view url) {
   }
   result.port = result.tls ? 443 : 80;
   if (view.has_port() && !view.port().empty()) {
-    if (view.port_number() == 0) {
+    // port_number() wraps values over 16 bits, so the digits are range-checked here.
+    std::string_view digits = view.port();
+    std::uint32_t number = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (ec != std::errc() || end != digits.data() + digits.size() || number == 0 ||
+        number > 65535) {
       return MakeError(ErrorCode::kInvalidArgument, "URL port is out of range");
     }
-    result.port = view.port_number();
+    result.port = static_cast<std::uint16_t>(number);
   }
   // encoded_target() keeps the path and query as sent and leaves out the fragment.
   std::string_view target = view.encoded_target();
