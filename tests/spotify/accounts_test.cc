@@ -330,7 +330,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadTokenCase{"ScopeNotAString",
                      R"({"access_token":"leaked-token","expires_in":3600,"scope":["a"]})",
                      "\"scope\" is not a string"}),
-    [](const ::testing::TestParamInfo<BadTokenCase>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<BadTokenCase>& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace spotauth::spotify
