@@ -30,7 +30,8 @@ struct ClientResponse {
 // keep-alive pooling per origin, the per-request deadline and the response size cap.
 // Every HTTP status is a response; errors are transport failures only:
 //   kInvalidArgument (bad URL, or http:// to an origin not allowed), kTimeout, kTls,
-//   kUnavailable (refused, reset, closed early, DNS), kTooLarge (body over the cap).
+//   kUnavailable (refused, reset, closed early, DNS), kTooLarge (body over the cap),
+//   kUpstreamProtocol (the peer's bytes are not an HTTP/1.1 response).
 // Not thread-safe: an instance belongs to one event loop and is awaited on it.
 class HttpClient {
  public:

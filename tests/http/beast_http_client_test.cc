@@ -385,6 +385,16 @@ TEST_F(BeastHttpClientTest, FreshConnectionClosedWithoutAnswerIsUnavailableAndNo
   EXPECT_EQ(server.accepted(), 1);
 }
 
+TEST_F(BeastHttpClientTest, ResponseThatIsNotHttpIsAProtocolError) {
+  LoopbackServer server(io_, LoopbackServer::Mode::kGarbage);
+  auto client = PlainClient();
+  ASSERT_NE(client, nullptr);
+  auto result = Get(io_, *client, Http(server.port()));
+  ASSERT_FALSE(result.has_value()) << Describe(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kUpstreamProtocol) << Describe(result);
+  EXPECT_EQ(client->IdleConnectionCount(), 0u);
+}
+
 TEST_F(BeastHttpClientTest, MissingCaFileFailsCreate) {
   BeastHttpClient::Options options;
   options.ca_file = "/nonexistent/spotauth-ca.pem";

@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -28,6 +29,11 @@ asio::awaitable<void> Serve(std::shared_ptr<LoopbackServer::State> state, tcp::s
     using Mode = LoopbackServer::Mode;
     if (state->mode == Mode::kCloseWithoutResponse ||
         (state->mode == Mode::kCloseOnSecondRequest && served == 1)) {
+      co_return;
+    }
+    if (state->mode == Mode::kGarbage) {
+      static constexpr char kNotHttp[] = "SPDY/9 banana\r\n\r\n";
+      co_await asio::async_write(socket, asio::buffer(kNotHttp, sizeof(kNotHttp) - 1), kToken);
       co_return;
     }
     bhttp::response<bhttp::string_body> response{bhttp::status::ok, 11};

@@ -20,6 +20,7 @@ class LoopbackServer {
     kCloseOnSecondRequest,  // answers the first request, closes on the second unanswered
     kCloseWithoutResponse,  // reads each request and closes without answering
     kStall,                 // accepts and never reads or writes
+    kGarbage,               // answers each request with bytes that are not HTTP
   };
 
   // Listens on the loop; the loop must run for the server to do anything.
