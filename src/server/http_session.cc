@@ -44,13 +44,12 @@ bool IsParseError(const boost::system::error_code& ec) {
          ec != bhttp::error::end_of_stream;
 }
 
-// Beast only knows one limit for the whole head; which one was exceeded decides between 414
-// and 431 (RFC 9110 §15.5.15, RFC 6585 §5), so look at where the request line ends.
-unsigned StatusForHeadLimit(const beast::flat_buffer& buffer, const ServerLimits& limits) {
-  const std::string_view head(static_cast<const char*>(buffer.data().data()), buffer.size());
-  const std::size_t line_end = head.find('\n');
-  if (line_end == std::string_view::npos || line_end > limits.max_request_line + 1) return 414;
-  return 431;
+// Beast applies one limit to the request line and then, separately, to the header fields, and
+// reports both as header_limit. The parser stores the request line as soon as it is complete,
+// so an empty target means the line itself was too long (414, RFC 9110 §15.5.15), otherwise
+// the fields were (431, RFC 6585 §5).
+unsigned StatusForHeadLimit(const bhttp::request_parser<bhttp::string_body>& parser) {
+  return parser.get().target().empty() ? 414 : 431;
 }
 
 // Limits beast cannot enforce by itself. Returns the status to answer with, or 0.
@@ -169,7 +168,7 @@ asio::awaitable<void> HttpSession::Serve() {
     stream_.expires_after(limits_.header_timeout);
     if (auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, *parser, kNoThrow); ec) {
       if (ec == bhttp::error::header_limit) {
-        co_await Reject(StatusForHeadLimit(buffer, limits_));
+        co_await Reject(StatusForHeadLimit(*parser));
       } else if (ec == bhttp::error::body_limit) {
         co_await Reject(413);
       } else if (IsParseError(ec) || ec == bhttp::error::partial_message) {
