@@ -1,0 +1,118 @@
+// spotauth: the sign-in server (serve), the server against the built-in stand-in Spotify
+// (demo), the stand-in alone (fake-spotify), and a secret generator (gen-secret).
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "cli/demo_command.h"
+#include "cli/fake_spotify_command.h"
+#include "cli/server_runner.h"
+#include "core/encoding.h"
+#include "core/random.h"
+#include "server/config.h"
+
+namespace {
+
+using spotauth::server::Settings;
+
+// A flag that, when given, sets the setting of the same meaning (flags > env > file).
+struct SettingFlag {
+  const char* flag;
+  const char* setting;
+  std::optional<std::string> value;
+};
+
+void PrintProblems(const std::vector<std::string>& problems) {
+  std::cerr << "spotauth: the configuration has " << problems.size()
+            << (problems.size() == 1 ? " problem" : " problems") << ":\n";
+  for (const auto& p : problems) std::cerr << "  - " << p << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  CLI::App app{"spotauth: sign in with Spotify"};
+  app.require_subcommand(1);
+
+  // serve
+  auto* serve = app.add_subcommand("serve", "run the sign-in server");
+  std::vector<SettingFlag> flags = {
+      {"--host", "SPOTAUTH_HOST", {}},
+      {"--port", "SPOTAUTH_PORT", {}},
+      {"--store", "SPOTAUTH_STORE", {}},
+      {"--threads", "SPOTAUTH_THREADS", {}},
+      {"--redirect-uri", "SPOTIFY_REDIRECT_URI", {}},
+      {"--accounts-url", "SPOTAUTH_ACCOUNTS_URL", {}},
+      {"--api-url", "SPOTAUTH_API_URL", {}},
+  };
+  for (auto& f : flags) serve->add_option(f.flag, f.value, std::string("sets ") + f.setting);
+  std::optional<std::string> config_file;
+  serve->add_option("--config", config_file,
+                    "KEY=VALUE file of settings (also SPOTAUTH_CONFIG); flags > env > file");
+  std::string settings_help = "Settings (environment variables):\n";
+  for (const auto& s : spotauth::server::KnownSettings()) {
+    settings_help += std::string("  ") + s.name + ": " + s.description + "\n";
+  }
+  serve->footer(settings_help);
+
+  // demo
+  spotauth::cli::DemoOptions demo_options;
+  auto* demo = app.add_subcommand("demo", "run the server against the built-in stand-in Spotify");
+  demo->add_option("--port", demo_options.port, "port of the sign-in server");
+  demo->add_option("--store", demo_options.store, "session store (default memory)");
+  demo->add_flag("--pkce", demo_options.pkce, "act as a public client (PKCE, no secret)");
+  demo->add_flag("--auto-approve", demo_options.auto_approve, "skip the consent page");
+
+  // fake-spotify
+  spotauth::cli::FakeSpotifyCommandOptions fake_options;
+  auto* fake = app.add_subcommand("fake-spotify", "run the stand-in Spotify alone");
+  fake->add_option("--host", fake_options.host, "address to listen on");
+  fake->add_option("--port", fake_options.port, "port (0: any)");
+  fake->add_option("--client-id", fake_options.client_id, "registered client id");
+  fake->add_option("--client-secret", fake_options.client_secret,
+                   "client secret (empty: PKCE-only client)");
+  fake->add_option("--redirect-uri", fake_options.redirect_uris, "registered redirect URIs");
+  fake->add_flag("--auto-approve", fake_options.auto_approve, "skip the consent page");
+
+  auto* gen_secret = app.add_subcommand("gen-secret", "print a new random SPOTAUTH_SECRET");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*gen_secret) {
+    spotauth::OpenSslRandom random;
+    std::cout << spotauth::HexEncode(random.Bytes(32)) << "\n";
+    return 0;
+  }
+  if (*fake) return spotauth::cli::RunFakeSpotify(fake_options);
+  if (*demo) return spotauth::cli::RunDemo(demo_options);
+
+  Settings file;
+  if (!config_file) {
+    if (const char* env = std::getenv("SPOTAUTH_CONFIG")) config_file = env;
+  }
+  if (config_file) {
+    auto read = spotauth::server::SettingsFromFile(*config_file);
+    if (!read) {
+      PrintProblems({read.error().message});
+      return 2;
+    }
+    file = std::move(*read);
+  }
+  const Settings env = spotauth::server::SettingsFromEnvironment();
+  Settings from_flags;
+  for (const auto& f : flags) {
+    if (f.value) from_flags[f.setting] = *f.value;
+  }
+  auto config = spotauth::server::BuildConfig(spotauth::server::Merge({&file, &env, &from_flags}),
+                                              std::filesystem::current_path().string());
+  if (!config) {
+    PrintProblems(config.error());
+    return 2;
+  }
+  return spotauth::cli::RunServer(*config);
+}

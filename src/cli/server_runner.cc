@@ -1,0 +1,122 @@
+#include "cli/server_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "server/app_context.h"
+#include "server/listener.h"
+#include "server/login_app.h"
+#include "store/memory_session_store.h"
+#include "store/sqlite_session_store.h"
+
+namespace spotauth::cli {
+namespace {
+
+Result<std::unique_ptr<store::SessionStore>> OpenStore(const server::StoreLocation& where,
+                                                       const Clock& clock) {
+  using Kind = server::StoreLocation::Kind;
+  switch (where.kind) {
+    case Kind::kMemory:
+      return std::make_unique<store::MemorySessionStore>(clock);
+    case Kind::kSqlite: {
+      auto opened = store::SqliteSessionStore::Open({where.path}, clock);
+      if (!opened) return tl::unexpected(opened.error());
+      return std::unique_ptr<store::SessionStore>(std::move(*opened));
+    }
+    case Kind::kRedis:
+      break;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "the Redis store is not available in this build yet; use sqlite or memory");
+}
+
+// Removes expired sessions and pending logins once a minute, off the event loops.
+class Sweeper {
+ public:
+  explicit Sweeper(store::SessionStore& store)
+      : thread_([this, &store] {
+          std::unique_lock lock(mutex_);
+          while (!stop_) {
+            if (cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; })) break;
+            lock.unlock();
+            boost::asio::io_context io;
+            boost::asio::co_spawn(io, store.SweepExpired(), [](std::exception_ptr, auto result) {
+              if (!result) spdlog::warn("sweep failed: {}", result.error().message);
+            });
+            io.run();
+            lock.lock();
+          }
+        }) {}
+  ~Sweeper() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int RunServer(const server::Config& config, const std::function<void()>& on_listening) {
+  SystemClock clock;
+  OpenSslRandom random;
+  auto store = OpenStore(config.store, clock);
+  if (!store) {
+    std::cerr << "spotauth: cannot open the session store: " << store.error().message << "\n";
+    return 1;
+  }
+  server::AppContext app(config, clock, random, **store);
+
+  server::ListenerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.threads =
+      config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  options.access_log = config.access_log;
+  server::Listener listener(
+      options, [&app](boost::asio::io_context& io) -> std::unique_ptr<http::RequestHandler> {
+        auto handler = server::LoginApp::Create(app, io.get_executor());
+        if (!handler) {
+          spdlog::error("cannot set up the upstream client: {}", handler.error().message);
+          return nullptr;
+        }
+        return std::move(*handler);
+      });
+
+  boost::asio::io_context signals_loop;
+  boost::asio::signal_set signals(signals_loop, SIGINT, SIGTERM);
+  if (auto started = listener.Start(); !started) {
+    std::cerr << "spotauth: cannot listen on " << config.host << ":" << config.port << ": "
+              << started.error().message << "\n";
+    return 1;
+  }
+  Sweeper sweeper(**store);
+  spdlog::info("spotauth listening on {}:{} ({} threads); open {}", config.host, listener.Port(),
+               options.threads, config.public_origin);
+  if (on_listening) on_listening();
+  signals.async_wait([](const boost::system::error_code&, int) {});
+  signals_loop.run();
+  spdlog::info("stopping: finishing requests in flight");
+  listener.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace spotauth::cli

@@ -1,0 +1,46 @@
+// What every event loop's LoginApp shares: configuration, keys, time, randomness, the store,
+// and the app-wide now-playing state. Built once in cli/; everything here is thread-safe.
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/random.h"
+#include "server/config.h"
+#include "server/now_playing.h"
+#include "store/session_store.h"
+
+namespace spotauth::server {
+
+struct CookieNames {
+  std::string session;
+  std::string login;
+  // The __Host- prefix pins a cookie to this exact origin over https (no Domain, Path=/).
+  static CookieNames For(bool secure) {
+    return secure ? CookieNames{"__Host-spotauth", "__Host-spotauth_login"}
+                  : CookieNames{"spotauth", "spotauth_login"};
+  }
+};
+
+struct AppContext {
+  AppContext(Config config_in, const Clock& clock_in, Random& random_in,
+             store::SessionStore& store_in)
+      : config(std::move(config_in)),
+        keys(DerivedKeys::FromMaster(config.master_secret)),
+        cookies(CookieNames::For(config.secure_cookies)),
+        clock(clock_in),
+        random(random_in),
+        store(store_in) {}
+
+  const Config config;
+  const DerivedKeys keys;
+  const CookieNames cookies;
+  const Clock& clock;
+  Random& random;
+  store::SessionStore& store;
+  RateLimitGate now_playing_gate;
+  NowPlayingCache now_playing_cache;
+};
+
+}  // namespace spotauth::server

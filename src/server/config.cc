@@ -1,0 +1,351 @@
+#include "server/config.h"
+
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include "core/encoding.h"
+
+namespace spotauth::server {
+namespace {
+
+namespace urls = boost::urls;
+
+const std::vector<SettingInfo> kSettings = {
+    {"SPOTIFY_CLIENT_ID", "Spotify app client id (required)"},
+    {"SPOTIFY_CLIENT_SECRET",
+     "Spotify app client secret; without it the server is a PKCE public client"},
+    {"SPOTIFY_REDIRECT_URI",
+     "redirect URI registered with Spotify (default http://127.0.0.1:5000/callback)"},
+    {"SPOTAUTH_SECRET", "master secret: >= 64 hex or >= 43 base64url characters (required)"},
+    {"SPOTAUTH_HOST", "address to listen on (default 127.0.0.1)"},
+    {"SPOTAUTH_PORT", "port to listen on (default 5000)"},
+    {"SPOTAUTH_STORE",
+     "memory | sqlite:///absolute/path.db (default ./spotauth.db) | redis://host:port/db"},
+    {"SPOTAUTH_THREADS", "event loops (default: one per core)"},
+    {"SPOTAUTH_ACCOUNTS_URL", "Spotify accounts service (default https://accounts.spotify.com)"},
+    {"SPOTAUTH_API_URL", "Spotify Web API (default https://api.spotify.com)"},
+    {"SPOTAUTH_CA_FILE", "PEM file of trusted roots for upstream TLS (default: system store)"},
+    {"SPOTAUTH_SCOPE", "space-separated scopes (default user-read-currently-playing)"},
+    {"SPOTAUTH_UPSTREAM_TIMEOUT_MS", "deadline of one call to Spotify in ms (default 1400)"},
+    {"SPOTAUTH_SESSION_IDLE", "seconds a session lives without use (default 1209600 = 14 days)"},
+    {"SPOTAUTH_SESSION_LIFETIME", "seconds a session lives at most (default 2592000 = 30 days)"},
+    {"SPOTAUTH_LOGIN_TTL", "seconds a started login stays valid (default 600)"},
+    {"SPOTAUTH_MAX_PENDING_LOGINS",
+     "logins in progress at once, past which /login answers 503 (default 10000)"},
+    {"SPOTAUTH_NOW_PLAYING_CACHE",
+     "seconds to reuse a user's now-playing answer; 0 = off (default 5)"},
+    {"SPOTAUTH_MAX_RETRY_AFTER", "longest app-wide pause after a 429, in seconds (default 300)"},
+    {"SPOTAUTH_ACCESS_LOG", "1 or 0: one log line per request (default 1)"},
+};
+
+bool IsKnown(std::string_view name) {
+  return std::any_of(kSettings.begin(), kSettings.end(),
+                     [&](const SettingInfo& s) { return name == s.name; });
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+template <class Int>
+std::optional<Int> ParseNumber(std::string_view text, Int min, Int max) {
+  Int value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool IsLoopbackLiteral(const urls::url_view& url) {
+  if (url.host_type() == urls::host_type::ipv4) return url.host_ipv4_address().is_loopback();
+  if (url.host_type() == urls::host_type::ipv6) return url.host_ipv6_address().is_loopback();
+  return false;
+}
+
+// Collects problems so that every one is reported in a single run.
+class Checker {
+ public:
+  explicit Checker(const Settings& settings) : settings_(settings) {}
+
+  std::string Get(const char* name, std::string fallback = "") const {
+    auto it = settings_.find(name);
+    return it == settings_.end() ? fallback : it->second;
+  }
+  bool Has(const char* name) const { return settings_.count(name) > 0; }
+
+  template <class Int>
+  void Number(const char* name, Int min, Int max, Int& out) {
+    if (!Has(name)) return;
+    if (auto v = ParseNumber<Int>(Get(name), min, max)) {
+      out = *v;
+    } else {
+      Problem(std::string(name) + " must be a whole number from " + std::to_string(min) + " to " +
+              std::to_string(max) + ".");
+    }
+  }
+  void Seconds(const char* name, std::int64_t min, std::int64_t max, std::chrono::seconds& out) {
+    std::int64_t v = out.count();
+    Number<std::int64_t>(name, min, max, v);
+    out = std::chrono::seconds(v);
+  }
+  void Problem(std::string text) { problems_.push_back(std::move(text)); }
+  std::vector<std::string>& Problems() { return problems_; }
+
+ private:
+  const Settings& settings_;
+  std::vector<std::string> problems_;
+};
+
+void CheckRedirectUri(Checker& check, Config& config) {
+  auto parsed = urls::parse_absolute_uri(config.redirect_uri);
+  if (!parsed) {
+    check.Problem("SPOTIFY_REDIRECT_URI is not an absolute URI.");
+    return;
+  }
+  const urls::url_view url = *parsed;
+  const bool https = url.scheme_id() == urls::scheme::https;
+  const bool http = url.scheme_id() == urls::scheme::http;
+  if (url.host() == "localhost" && !https) {
+    check.Problem(
+        "SPOTIFY_REDIRECT_URI uses 'localhost', which Spotify refuses for redirect URIs since "
+        "2025; use the loopback address instead, e.g. http://127.0.0.1:" +
+        std::string(url.has_port() ? url.port() : "5000") + "/callback.");
+    return;
+  }
+  if (!https && !(http && IsLoopbackLiteral(url))) {
+    check.Problem(
+        "SPOTIFY_REDIRECT_URI must be https, or http on a loopback address (127.0.0.1 or [::1]), "
+        "as Spotify requires.");
+    return;
+  }
+  if (url.has_query() || url.has_fragment() || url.has_userinfo()) {
+    check.Problem("SPOTIFY_REDIRECT_URI must not have a query, fragment or user info.");
+    return;
+  }
+  std::string path = url.encoded_path().empty() ? "/" : std::string(url.encoded_path());
+  if (path == "/") {
+    check.Problem("SPOTIFY_REDIRECT_URI needs a path for the callback, e.g. /callback.");
+    return;
+  }
+  config.callback_path = path;
+  config.secure_cookies = https;
+  config.public_host = std::string(url.encoded_host_and_port());
+  config.public_origin = std::string(url.scheme()) + "://" + config.public_host;
+}
+
+void CheckUpstream(Checker& check, const char* name, const std::string& value, bool& plain) {
+  auto parsed = urls::parse_absolute_uri(value);
+  if (!parsed || parsed->host().empty()) {
+    check.Problem(std::string(name) + " is not an absolute http(s) URL.");
+    return;
+  }
+  if (parsed->has_query() || parsed->has_fragment() ||
+      (!parsed->encoded_path().empty() && parsed->encoded_path() != "/")) {
+    check.Problem(std::string(name) + " must be an origin without a path, e.g. https://host:port.");
+    return;
+  }
+  if (parsed->scheme_id() == urls::scheme::http && IsLoopbackLiteral(*parsed)) {
+    plain = true;  // the stand-in Spotify on loopback
+  } else if (parsed->scheme_id() != urls::scheme::https) {
+    check.Problem(std::string(name) +
+                  " must be https (http is allowed only on a loopback address).");
+  }
+}
+
+void CheckStore(Checker& check, Config& config, const std::string& value,
+                const std::string& working_dir) {
+  if (value == "memory") {
+    config.store.kind = StoreLocation::Kind::kMemory;
+    return;
+  }
+  if (value.empty()) {
+    config.store.kind = StoreLocation::Kind::kSqlite;
+    config.store.path = working_dir + "/spotauth.db";
+    return;
+  }
+  auto parsed = urls::parse_absolute_uri(value);
+  if (parsed && parsed->scheme() == "sqlite") {
+    const std::string path = parsed->path();
+    if (!parsed->host().empty() || path.empty() || path.front() != '/') {
+      check.Problem(
+          "SPOTAUTH_STORE: a SQLite store is sqlite:///absolute/path.db (three slashes).");
+      return;
+    }
+    config.store.kind = StoreLocation::Kind::kSqlite;
+    config.store.path = path;
+    return;
+  }
+  if (parsed && parsed->scheme() == "redis") {
+    config.store.kind = StoreLocation::Kind::kRedis;
+    config.store.host = parsed->host();
+    if (parsed->has_port()) {
+      auto port = ParseNumber<std::uint16_t>(parsed->port(), 1, 65535);
+      if (!port) check.Problem("SPOTAUTH_STORE: the Redis port is not a port number.");
+      config.store.port = port.value_or(6379);
+    }
+    const std::string db = parsed->path();
+    if (!db.empty() && db != "/") {
+      auto n = ParseNumber<int>(std::string_view(db).substr(1), 0, 15);
+      if (!n) check.Problem("SPOTAUTH_STORE: the Redis database is a number from 0 to 15.");
+      config.store.database = n.value_or(0);
+    }
+    return;
+  }
+  check.Problem(
+      "SPOTAUTH_STORE must be 'memory', 'sqlite:///absolute/path.db' or "
+      "'redis://host:port/db'.");
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& KnownSettings() { return kSettings; }
+
+Settings SettingsFromEnvironment() {
+  Settings out;
+  for (const auto& s : kSettings) {
+    if (const char* v = std::getenv(s.name)) out[s.name] = v;
+  }
+  return out;
+}
+
+Result<Settings> SettingsFromFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return MakeError(ErrorCode::kInvalidArgument, "cannot read config file " + path);
+  Settings out;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::string_view text = Trim(line);
+    if (text.empty() || text.front() == '#') continue;
+    const auto eq = text.find('=');
+    const std::string where = path + ":" + std::to_string(number);
+    if (eq == std::string_view::npos) {
+      return MakeError(ErrorCode::kInvalidArgument, where + ": expected KEY=VALUE");
+    }
+    std::string key(Trim(text.substr(0, eq)));
+    std::string_view value = Trim(text.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (!IsKnown(key)) {
+      return MakeError(ErrorCode::kInvalidArgument, where + ": unknown setting " + key);
+    }
+    out[key] = std::string(value);
+  }
+  return out;
+}
+
+Settings Merge(std::initializer_list<const Settings*> layers) {
+  Settings out;
+  for (const Settings* layer : layers) {
+    for (const auto& [k, v] : *layer) out[k] = v;
+  }
+  return out;
+}
+
+std::optional<std::string> DecodeMasterSecret(std::string_view text) {
+  std::optional<std::string> raw;
+  if (text.size() >= 64) raw = HexDecode(text);
+  if (!raw && text.size() >= 43) raw = Base64UrlDecode(text);
+  if (!raw || raw->size() < 32) return std::nullopt;
+  // A secret of one or two repeated bytes (zeros, "aaaa…") is a placeholder, not a key.
+  const std::set<char> distinct(raw->begin(), raw->end());
+  if (distinct.size() < 8) return std::nullopt;
+  return raw;
+}
+
+std::string HowToMakeASecret() {
+  return "Make one with:  export SPOTAUTH_SECRET=$(openssl rand -hex 32)\n"
+         "(or `spotauth gen-secret`). Keep it stable: changing it logs everyone out.";
+}
+
+tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& settings,
+                                                           const std::string& working_dir) {
+  Config config;
+  Checker check(settings);
+
+  config.client_id = check.Get("SPOTIFY_CLIENT_ID");
+  if (config.client_id.empty())
+    check.Problem("SPOTIFY_CLIENT_ID is required (your Spotify app's client id).");
+  config.client_secret = check.Get("SPOTIFY_CLIENT_SECRET");
+  config.redirect_uri = check.Get("SPOTIFY_REDIRECT_URI", config.redirect_uri);
+  CheckRedirectUri(check, config);
+
+  const std::string secret = check.Get("SPOTAUTH_SECRET");
+  if (secret.empty()) {
+    check.Problem("SPOTAUTH_SECRET is required. " + HowToMakeASecret());
+  } else if (auto raw = DecodeMasterSecret(secret)) {
+    config.master_secret = *raw;
+  } else {
+    check.Problem(
+        "SPOTAUTH_SECRET is too weak: it must be at least 32 random bytes, given as "
+        "64+ hex or 43+ base64url characters. " +
+        HowToMakeASecret());
+  }
+
+  config.host = check.Get("SPOTAUTH_HOST", config.host);
+  if (config.host.empty()) check.Problem("SPOTAUTH_HOST must not be empty.");
+  check.Number<std::uint16_t>("SPOTAUTH_PORT", 0, 65535, config.port);
+  check.Number<unsigned>("SPOTAUTH_THREADS", 0, 256, config.threads);
+  CheckStore(check, config, check.Get("SPOTAUTH_STORE"), working_dir);
+
+  config.accounts_url = check.Get("SPOTAUTH_ACCOUNTS_URL", config.accounts_url);
+  config.api_url = check.Get("SPOTAUTH_API_URL", config.api_url);
+  bool plain_accounts = false, plain_api = false;
+  CheckUpstream(check, "SPOTAUTH_ACCOUNTS_URL", config.accounts_url, plain_accounts);
+  CheckUpstream(check, "SPOTAUTH_API_URL", config.api_url, plain_api);
+  config.allow_plain_http_upstream = plain_accounts || plain_api;
+  while (!config.accounts_url.empty() && config.accounts_url.back() == '/')
+    config.accounts_url.pop_back();
+  while (!config.api_url.empty() && config.api_url.back() == '/') config.api_url.pop_back();
+  config.ca_file = check.Get("SPOTAUTH_CA_FILE");
+
+  if (check.Has("SPOTAUTH_SCOPE")) {
+    config.scope = Scope::Parse(check.Get("SPOTAUTH_SCOPE"));
+    for (const auto& name : config.scope.Names()) {
+      if (!Scope::IsKnown(name)) check.Problem("SPOTAUTH_SCOPE: unknown scope '" + name + "'.");
+    }
+  }
+  if (!config.scope.Contains("user-read-currently-playing") &&
+      !config.scope.Contains("user-read-playback-state")) {
+    check.Problem(
+        "SPOTAUTH_SCOPE must include user-read-currently-playing or "
+        "user-read-playback-state: the main page shows what is playing.");
+  }
+
+  std::int64_t timeout_ms = config.upstream_timeout.count();
+  check.Number<std::int64_t>("SPOTAUTH_UPSTREAM_TIMEOUT_MS", 50, 60'000, timeout_ms);
+  config.upstream_timeout = std::chrono::milliseconds(timeout_ms);
+  check.Seconds("SPOTAUTH_SESSION_IDLE", 60, 365LL * 24 * 3600, config.session_idle);
+  check.Seconds("SPOTAUTH_SESSION_LIFETIME", 60, 365LL * 24 * 3600, config.session_lifetime);
+  check.Seconds("SPOTAUTH_LOGIN_TTL", 10, 3600, config.login_ttl);
+  check.Number<std::size_t>("SPOTAUTH_MAX_PENDING_LOGINS", 1, 10'000'000,
+                            config.max_pending_logins);
+  check.Seconds("SPOTAUTH_NOW_PLAYING_CACHE", 0, 3600, config.now_playing_cache);
+  check.Seconds("SPOTAUTH_MAX_RETRY_AFTER", 1, 24 * 3600, config.max_retry_after);
+  if (check.Has("SPOTAUTH_ACCESS_LOG")) {
+    const std::string v = check.Get("SPOTAUTH_ACCESS_LOG");
+    if (v == "1" || v == "true")
+      config.access_log = true;
+    else if (v == "0" || v == "false")
+      config.access_log = false;
+    else
+      check.Problem("SPOTAUTH_ACCESS_LOG must be 1 or 0.");
+  }
+
+  if (!check.Problems().empty()) return tl::unexpected(std::move(check.Problems()));
+  return config;
+}
+
+}  // namespace spotauth::server

@@ -1,0 +1,94 @@
+// The server's configuration: where each setting comes from, and checking it all at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "core/result.h"
+#include "core/scope.h"
+
+namespace spotauth::server {
+
+// Settings by their environment-variable names (SPOTIFY_CLIENT_ID, SPOTAUTH_PORT, ...). Flags,
+// the environment and the config file all produce these; flags win over env over file.
+using Settings = std::map<std::string, std::string>;
+
+// Every setting the server reads, with a one-line description for --help and the README.
+struct SettingInfo {
+  const char* name;
+  const char* description;
+};
+const std::vector<SettingInfo>& KnownSettings();
+
+// The known settings present in the process environment.
+Settings SettingsFromEnvironment();
+// A config file of KEY=VALUE lines (the same names as the environment); '#' starts a comment,
+// blank lines are ignored, values may be quoted. Unknown keys are errors, so typos show.
+Result<Settings> SettingsFromFile(const std::string& path);
+// Later layers override earlier ones.
+Settings Merge(std::initializer_list<const Settings*> layers);
+
+// How the server reaches its session store.
+struct StoreLocation {
+  enum class Kind { kMemory, kSqlite, kRedis } kind = Kind::kSqlite;
+  std::string path;  // sqlite: absolute file path
+  std::string host;  // redis
+  std::uint16_t port = 6379;
+  int database = 0;
+};
+
+struct Config {
+  // Listening.
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5000;
+  unsigned threads = 0;  // event loops; 0 = one per core
+  bool access_log = true;
+
+  // The app registered with Spotify (tekore's names).
+  std::string client_id;
+  std::string client_secret;  // empty: PKCE public client
+  std::string redirect_uri = "http://127.0.0.1:5000/callback";
+  Scope scope{"user-read-currently-playing"};
+
+  // Derived from redirect_uri: where browsers must be, and the callback route.
+  std::string public_origin;    // e.g. http://127.0.0.1:5000
+  std::string public_host;      // the Host header value browsers send, e.g. 127.0.0.1:5000
+  std::string callback_path;    // e.g. /callback
+  bool secure_cookies = false;  // https public origin: Secure + __Host- cookies
+
+  std::string master_secret;  // raw bytes, >= 32
+
+  StoreLocation store;
+
+  // Upstream Spotify.
+  std::string accounts_url = "https://accounts.spotify.com";
+  std::string api_url = "https://api.spotify.com";
+  bool allow_plain_http_upstream = false;  // only for loopback http:// upstreams
+  std::string ca_file;
+  std::chrono::milliseconds upstream_timeout{1400};  // per call; a page makes at most two
+
+  // Lifetimes and limits.
+  std::chrono::seconds session_idle{14 * 24 * 3600};
+  std::chrono::seconds session_lifetime{30 * 24 * 3600};
+  std::chrono::seconds login_ttl{600};
+  std::size_t max_pending_logins = 10'000;
+  std::chrono::seconds now_playing_cache{5};  // 0 = off
+  std::chrono::seconds max_retry_after{300};  // the longest app-wide pause a 429 may impose
+};
+
+// Every problem found, each a full sentence saying what to do; empty when the config is usable.
+tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& settings,
+                                                           const std::string& working_dir);
+
+// Accepts >= 64 hex characters or >= 43 base64url characters that decode to >= 32 bytes with
+// some variety (a secret of one repeated byte is refused). Empty on failure.
+std::optional<std::string> DecodeMasterSecret(std::string_view text);
+
+// What `serve` prints when the secret is missing or weak.
+std::string HowToMakeASecret();
+
+}  // namespace spotauth::server

@@ -1,0 +1,29 @@
+// Reading our cookies from a request and writing Set-Cookie values.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.h"
+
+namespace spotauth::server {
+
+// Every value of cookie `name` in the request's Cookie headers, in order (a browser may send
+// the same name twice, e.g. for two paths). Malformed pairs are skipped, never an error.
+std::vector<std::string_view> FindCookies(const http::Request& request, std::string_view name);
+
+struct CookieAttributes {
+  bool secure = false;              // https only; required by the __Host- prefix
+  std::chrono::seconds max_age{0};  // 0: a browser-session cookie
+};
+
+// HttpOnly; SameSite=Lax; Path=/ always: scripts never read our cookies, cross-site POSTs
+// never carry them, and the __Host- prefix's rules hold.
+std::string SetCookieValue(std::string_view name, std::string_view value,
+                           const CookieAttributes& attributes);
+// Expires the cookie at once.
+std::string ClearCookieValue(std::string_view name, bool secure);
+
+}  // namespace spotauth::server

@@ -1,0 +1,254 @@
+#include "server/login_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/url/parse.hpp>
+
+#include "http/beast_http_client.h"
+#include "server/cookies.h"
+#include "server/pages.h"
+#include "server/responses.h"
+
+namespace spotauth::server {
+
+using boost::asio::awaitable;
+namespace bhttp = boost::beast::http;
+namespace urls = boost::urls;
+
+namespace {
+
+std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+bool IsGetOrHead(const http::Request& r) {
+  return r.method() == bhttp::verb::get || r.method() == bhttp::verb::head;
+}
+
+http::Response MethodNotAllowed(const http::Request& request, std::string_view allow) {
+  http::Response response = ProblemPage(request, Problem::kMethodNotAllowed);
+  response.set(bhttp::field::allow, allow);
+  return response;
+}
+
+// Reads the parameters we care about; a repeated one makes the request ambiguous, so it is
+// refused rather than guessed at.
+std::optional<CallbackParams> ReadCallbackParams(const urls::url_view& url) {
+  CallbackParams params;
+  for (const auto& param : url.params()) {
+    std::optional<std::string>* slot = nullptr;
+    if (param.key == "code")
+      slot = &params.code;
+    else if (param.key == "state")
+      slot = &params.state;
+    else if (param.key == "error")
+      slot = &params.error;
+    if (!slot) continue;
+    if (slot->has_value()) return std::nullopt;
+    *slot = std::string(param.value);
+  }
+  return params;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LoginApp>> LoginApp::Create(AppContext& app,
+                                                   boost::asio::any_io_executor executor) {
+  http::BeastHttpClient::Options options;
+  options.timeout = app.config.upstream_timeout;
+  options.allow_plain_http = app.config.allow_plain_http_upstream;
+  options.ca_file = app.config.ca_file;
+  auto client = http::BeastHttpClient::Create(std::move(executor), std::move(options));
+  if (!client) return tl::unexpected(client.error());
+  return std::make_unique<LoginApp>(app, std::move(*client));
+}
+
+LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client)
+    : app_(app),
+      client_(std::move(client)),
+      accounts_(*client_, app.clock,
+                spotify::Credentials{app.config.client_id, app.config.client_secret,
+                                     app.config.redirect_uri},
+                app.config.accounts_url),
+      api_(*client_, app.config.api_url),
+      sessions_(app_, accounts_, api_),
+      now_playing_(api_, app.clock, app.now_playing_gate, app.now_playing_cache,
+                   NowPlayingPolicy{app.config.now_playing_cache, app.config.max_retry_after}) {}
+
+awaitable<http::Response> LoginApp::Handle(http::Request request) {
+  // Handle must not throw; a bug here still becomes a page, not a dropped connection.
+  try {
+    co_return co_await Route(request);
+  } catch (const std::exception& e) {
+    spdlog::error("request failed with an exception: {}", typeid(e).name());
+  }
+  co_return ProblemPage(request, Problem::kStoreUnavailable);
+}
+
+awaitable<http::Response> LoginApp::Route(const http::Request& request) {
+  auto parsed = urls::parse_origin_form(Sv(request.target()));
+  if (!parsed) co_return ProblemPage(request, Problem::kBadRequest);
+  const std::string_view path = Sv(parsed->encoded_path());
+
+  if (path == "/healthz") {
+    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+    co_return PlainText(request, 200, "ok\n");
+  }
+  if (path == "/readyz") {
+    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+    co_return co_await Ready(request);
+  }
+  // Cookies live on the public host; anything else would lose them on the way back from
+  // Spotify (e.g. localhost vs 127.0.0.1).
+  if (Sv(request[bhttp::field::host]) != app_.config.public_host) {
+    co_return Redirect(request, 308, app_.config.public_origin + std::string(Sv(request.target())));
+  }
+
+  if (path == "/") {
+    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+    co_return co_await Home(request);
+  }
+  if (path == "/login") {
+    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+    co_return co_await Login(request);
+  }
+  if (path == app_.config.callback_path) {
+    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+    co_return co_await Callback(request);
+  }
+  if (path == "/logout") {
+    if (IsGetOrHead(request)) co_return co_await LogoutPage(request);
+    if (request.method() == bhttp::verb::post) co_return co_await Logout(request);
+    co_return MethodNotAllowed(request, "GET, HEAD, POST");
+  }
+  if (path == kStylesheetPath) {
+    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+    http::Response response = PlainText(request, 200, Stylesheet());
+    response.set(bhttp::field::content_type, "text/css; charset=utf-8");
+    response.set(bhttp::field::cache_control, "public, max-age=3600");
+    co_return response;
+  }
+  co_return ProblemPage(request, Problem::kNotFound);
+}
+
+awaitable<http::Response> LoginApp::Home(const http::Request& request) {
+  const auto cookies = FindCookies(request, app_.cookies.session);
+  auto session = co_await sessions_.Load(cookies);
+  if (!session) {
+    spdlog::error("home: store failed: {}", session.error().message);
+    co_return ProblemPage(request, Problem::kStoreUnavailable);
+  }
+  if (!*session) {
+    http::Response response = HtmlPage(request, 200, RenderSignedOut(""));
+    if (!cookies.empty()) {
+      response.set(bhttp::field::set_cookie,
+                   ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
+    }
+    co_return response;
+  }
+  ActiveSession& active = **session;
+  const Freshness freshness = co_await sessions_.EnsureFresh(active);
+  if (freshness == Freshness::kEnded) {
+    http::Response response = HtmlPage(
+        request, 200,
+        RenderSignedOut("Your Spotify authorization has ended (it expired or was revoked). "
+                        "Please log in again."));
+    response.set(bhttp::field::set_cookie,
+                 ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
+    co_return response;
+  }
+  SignedInView view{
+      active.record.user_id, active.record.display_name, sessions_.LogoutToken(active), {}};
+  if (freshness == Freshness::kFresh) {
+    view.now_playing = co_await now_playing_.Get(active.key, active.token.access_token);
+  } else {
+    view.now_playing.kind = NowPlayingView::Kind::kUnavailable;
+  }
+  co_return HtmlPage(request, 200, RenderSignedIn(view));
+}
+
+awaitable<http::Response> LoginApp::Login(const http::Request& request) {
+  auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
+  if (session && *session) co_return Redirect(request, 303, "/");
+  auto start = co_await sessions_.StartLogin(FindCookies(request, app_.cookies.login));
+  if (!start) {
+    http::Response response = ProblemPage(request, start.error());
+    if (start.error() == Problem::kTooManyLogins) response.set(bhttp::field::retry_after, "60");
+    co_return response;
+  }
+  http::Response response = Redirect(request, 302, start->authorize_url);
+  response.set(bhttp::field::set_cookie,
+               SetCookieValue(app_.cookies.login, start->login_cookie,
+                              {app_.config.secure_cookies, app_.config.login_ttl}));
+  co_return response;
+}
+
+awaitable<http::Response> LoginApp::Callback(const http::Request& request) {
+  auto url = urls::parse_origin_form(Sv(request.target()));
+  auto params = ReadCallbackParams(*url);
+  if (!params) co_return ProblemPage(request, Problem::kBadRequest);
+  auto done = co_await sessions_.CompleteLogin(*params, FindCookies(request, app_.cookies.login));
+  if (!done) co_return ProblemPage(request, done.error());
+
+  // The browser's previous session, if any, ends with the new login.
+  if (auto old = co_await sessions_.Load(FindCookies(request, app_.cookies.session)); old && *old) {
+    (void)co_await sessions_.Logout(**old);
+  }
+  http::Response response = Redirect(request, 303, "/");
+  response.insert(bhttp::field::set_cookie,
+                  SetCookieValue(app_.cookies.session, done->session_cookie,
+                                 {app_.config.secure_cookies, app_.config.session_lifetime}));
+  response.insert(bhttp::field::set_cookie,
+                  ClearCookieValue(app_.cookies.login, app_.config.secure_cookies));
+  co_return response;
+}
+
+awaitable<http::Response> LoginApp::LogoutPage(const http::Request& request) {
+  auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
+  if (!session) co_return ProblemPage(request, Problem::kStoreUnavailable);
+  if (!*session) co_return Redirect(request, 303, "/");
+  co_return HtmlPage(request, 200, RenderLogoutConfirm(sessions_.LogoutToken(**session)));
+}
+
+awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
+  // Cross-site requests are refused before anything else (SameSite=Lax already keeps the
+  // cookie off cross-site POSTs; this is the second lock).
+  const std::string_view origin = Sv(request[bhttp::field::origin]);
+  const std::string_view fetch_site = Sv(request["Sec-Fetch-Site"]);
+  if ((!origin.empty() && origin != app_.config.public_origin) ||
+      (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none")) {
+    co_return ProblemPage(request, Problem::kLogoutForbidden);
+  }
+  auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
+  if (!session) co_return ProblemPage(request, Problem::kStoreUnavailable);
+  http::Response response = Redirect(request, 303, "/");
+  response.set(bhttp::field::set_cookie,
+               ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
+  if (!*session) co_return response;  // nothing to end
+
+  auto form = urls::parse_query(request.body());
+  std::optional<std::string> token;
+  if (form) {
+    for (const auto& param : urls::params_view(*form)) {
+      if (param.key != "token") continue;
+      if (token) co_return ProblemPage(request, Problem::kBadRequest);
+      token = std::string(param.value);
+    }
+  }
+  if (!token || !sessions_.CheckLogoutToken(**session, *token)) {
+    co_return ProblemPage(request, Problem::kLogoutForbidden);
+  }
+  if (auto done = co_await sessions_.Logout(**session); !done) {
+    co_return ProblemPage(request, Problem::kStoreUnavailable);
+  }
+  co_return response;
+}
+
+awaitable<http::Response> LoginApp::Ready(const http::Request& request) {
+  auto ping = co_await app_.store.Ping();
+  if (!ping) {
+    spdlog::warn("readyz: store not ready: {}", ping.error().message);
+    co_return PlainText(request, 503, "store unavailable\n");
+  }
+  co_return PlainText(request, 200, "ready\n");
+}
+
+}  // namespace spotauth::server

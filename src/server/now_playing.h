@@ -1,0 +1,75 @@
+// What the user is playing, with an app-wide 429 pause and a short per-session cache.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core/clock.h"
+#include "server/now_playing_view.h"
+#include "spotify/api.h"
+
+namespace spotauth::server {
+
+// Spotify's rate limit is per app, so one 429 pauses every user's now-playing calls until
+// Retry-After has passed. Thread-safe, lock-free.
+class RateLimitGate {
+ public:
+  // Time left in the pause, or nullopt when calls may go out.
+  std::optional<std::chrono::seconds> Remaining(TimePoint now) const;
+  void PauseUntil(TimePoint until);
+
+ private:
+  std::atomic<TimePoint::rep> until_{0};
+};
+
+// Recent answers by session key, so reloads within a few seconds cost no upstream call.
+// Thread-safe. Bounded: when full, it starts over (a cache miss is only an upstream call).
+class NowPlayingCache {
+ public:
+  explicit NowPlayingCache(std::size_t max_entries = 100'000) : max_entries_(max_entries) {}
+  std::optional<NowPlayingView> Get(const std::string& key, TimePoint now);
+  void Put(const std::string& key, NowPlayingView view, TimePoint expires);
+  void Erase(const std::string& key);
+
+ private:
+  struct Entry {
+    TimePoint expires;
+    NowPlayingView view;
+  };
+  std::size_t max_entries_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+// Turns Spotify's answer into a view; never fails (failures are views too).
+NowPlayingView ViewOf(const std::optional<spotify::CurrentlyPlaying>& playing);
+
+struct NowPlayingPolicy {
+  std::chrono::seconds cache_for{5};          // 0 = no cache
+  std::chrono::seconds max_retry_after{300};  // the longest pause a 429 can impose
+};
+
+// Per event loop (it uses that loop's SpotifyApi); the gate and cache are shared.
+class NowPlayingService {
+ public:
+  NowPlayingService(spotify::SpotifyApi& api, const Clock& clock, RateLimitGate& gate,
+                    NowPlayingCache& cache, NowPlayingPolicy policy)
+      : api_(api), clock_(clock), gate_(gate), cache_(cache), policy_(policy) {}
+
+  boost::asio::awaitable<NowPlayingView> Get(const std::string& session_key,
+                                             std::string access_token);
+
+ private:
+  spotify::SpotifyApi& api_;
+  const Clock& clock_;
+  RateLimitGate& gate_;
+  NowPlayingCache& cache_;
+  NowPlayingPolicy policy_;
+};
+
+}  // namespace spotauth::server

@@ -1,0 +1,119 @@
+#include "server/pages.h"
+
+#include <fmt/format.h>
+
+#include "server/html.h"
+
+namespace spotauth::server {
+namespace {
+
+std::string Layout(std::string_view title, std::string_view body) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>{} · spotauth</title><link rel=\"stylesheet\" href=\"{}\"></head>"
+      "<body><main>{}</main></body></html>\n",
+      HtmlEscape(title), kStylesheetPath, body);
+}
+
+std::string RenderNowPlaying(const NowPlayingView& np) {
+  using Kind = NowPlayingView::Kind;
+  std::string text;
+  switch (np.kind) {
+    case Kind::kTrack:
+    case Kind::kEpisode: {
+      std::string image;
+      if (np.image_url) {
+        image = fmt::format("<img src=\"{}\" alt=\"\" width=\"96\" height=\"96\">",
+                            HtmlEscape(*np.image_url));
+      }
+      return fmt::format(
+          "<section class=\"playing\" id=\"now-playing\">{}<div><p class=\"label\">{}</p>"
+          "<p class=\"title\" id=\"track\">{}</p><p class=\"subtitle\" id=\"artists\">{}</p>"
+          "</div></section>",
+          image, np.is_playing ? "Now playing" : "Paused", HtmlEscape(np.title),
+          HtmlEscape(np.subtitle));
+    }
+    case Kind::kAd:
+      text = "An advertisement is playing.";
+      break;
+    case Kind::kUnknown:
+      text = "Something is playing that Spotify does not describe.";
+      break;
+    case Kind::kNothing:
+      text = "Nothing is playing right now.";
+      break;
+    case Kind::kRateLimited:
+      text = fmt::format(
+          "Spotify asked us to slow down; what is playing will show again in about {} s.",
+          np.retry_in.count());
+      break;
+    case Kind::kUnavailable:
+      text = "Spotify did not answer in time; try reloading.";
+      break;
+    case Kind::kNotAllowed:
+      text = "Spotify did not let us read what is playing.";
+      break;
+  }
+  return fmt::format("<section class=\"playing note\" id=\"now-playing\"><p>{}</p></section>",
+                     HtmlEscape(text));
+}
+
+}  // namespace
+
+std::string RenderSignedIn(const SignedInView& view) {
+  const std::string name = view.display_name.empty() ? view.user_id : view.display_name;
+  return Layout("Signed in",
+                fmt::format("<h1>Hello, <span id=\"display-name\">{}</span></h1>"
+                            "<p>Spotify user id: <code id=\"user-id\">{}</code></p>{}"
+                            "<form method=\"post\" action=\"/logout\">"
+                            "<input type=\"hidden\" name=\"token\" value=\"{}\">"
+                            "<button type=\"submit\" id=\"logout\">Log out</button></form>",
+                            HtmlEscape(name), HtmlEscape(view.user_id),
+                            RenderNowPlaying(view.now_playing), HtmlEscape(view.logout_token)));
+}
+
+std::string RenderSignedOut(std::string_view notice) {
+  std::string note;
+  if (!notice.empty()) note = fmt::format("<p class=\"notice\">{}</p>", HtmlEscape(notice));
+  return Layout("Welcome",
+                fmt::format("<h1>spotauth</h1>{}<p>You are not signed in.</p>"
+                            "<p><a class=\"button\" id=\"login\" href=\"/login\">Log in with "
+                            "Spotify</a></p>",
+                            note));
+}
+
+std::string RenderProblem(unsigned status, std::string_view title, std::string_view message,
+                          bool offer_login) {
+  return Layout(title, fmt::format("<h1>{}</h1><p>{}</p><p class=\"status\">HTTP {}</p><p>"
+                                   "<a href=\"/\">Home</a>{}</p>",
+                                   HtmlEscape(title), HtmlEscape(message), status,
+                                   offer_login ? " · <a href=\"/login\">Log in again</a>" : ""));
+}
+
+std::string RenderLogoutConfirm(std::string_view logout_token) {
+  return Layout("Log out",
+                fmt::format("<h1>Log out?</h1><form method=\"post\" action=\"/logout\">"
+                            "<input type=\"hidden\" name=\"token\" value=\"{}\">"
+                            "<button type=\"submit\" id=\"logout\">Log out</button></form>"
+                            "<p><a href=\"/\">Back</a></p>",
+                            HtmlEscape(logout_token)));
+}
+
+std::string_view Stylesheet() {
+  return R"css(body{font-family:system-ui,sans-serif;background:#121212;color:#eee;margin:0}
+main{max-width:40rem;margin:4rem auto;padding:0 1rem}
+h1{font-size:1.6rem}
+a{color:#1ed760}
+.button,button{display:inline-block;background:#1ed760;color:#000;border:0;border-radius:2rem;
+padding:.7rem 1.6rem;font-weight:600;text-decoration:none;cursor:pointer;font-size:1rem}
+.playing{display:flex;gap:1rem;align-items:center;background:#1e1e1e;border-radius:.5rem;
+padding:1rem;margin:1.5rem 0}
+.playing p{margin:.2rem 0}.label{color:#aaa;font-size:.8rem;text-transform:uppercase}
+.title{font-size:1.2rem;font-weight:600}.subtitle{color:#bbb}
+.notice{background:#3a2a00;padding:.6rem 1rem;border-radius:.4rem}
+.status{color:#888;font-size:.8rem}code{background:#222;padding:.1rem .3rem}
+)css";
+}
+
+}  // namespace spotauth::server

@@ -1,0 +1,31 @@
+// The HTML pages the browser sees. Every value from outside is escaped here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "server/now_playing_view.h"
+
+namespace spotauth::server {
+
+struct SignedInView {
+  std::string user_id;
+  std::string display_name;  // may be empty
+  std::string logout_token;  // CSRF token for the logout form
+  NowPlayingView now_playing;
+};
+
+std::string RenderSignedIn(const SignedInView& view);
+// `notice` (plain text, may be empty) explains why the visitor is signed out, e.g. an ended
+// session.
+std::string RenderSignedOut(std::string_view notice);
+// A problem page: a title and a sentence for a person, with ways onward.
+std::string RenderProblem(unsigned status, std::string_view title, std::string_view message,
+                          bool offer_login);
+std::string RenderLogoutConfirm(std::string_view logout_token);
+
+// Served at kStylesheetPath; pages link it (the CSP allows no inline style or script).
+inline constexpr std::string_view kStylesheetPath = "/static/style.css";
+std::string_view Stylesheet();
+
+}  // namespace spotauth::server

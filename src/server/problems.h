@@ -1,0 +1,41 @@
+// The one place where a failure becomes an HTTP status and a sentence for a person.
+#pragma once
+
+#include <string_view>
+
+#include "core/result.h"
+
+namespace spotauth::server {
+
+enum class Problem {
+  kBadRequest,      // malformed query or form (duplicate or undecodable parameters)
+  kMissingState,    // /callback without state
+  kUnknownState,    // state never issued, already used, or expired
+  kOtherBrowser,    // state issued to another browser (login CSRF)
+  kDenied,          // the person declined at Spotify
+  kAuthorizeError,  // Spotify sent another error to the callback
+  kMissingCode,
+  kCodeRejected,        // Spotify refused the code (invalid_grant) or our client (invalid_client)
+  kSpotifyUnavailable,  // Spotify 5xx, unreadable answer, connection failure
+  kSpotifyTimeout,
+  kSpotifyRateLimited,
+  kStoreUnavailable,  // our own store failed: the one true server error
+  kTooManyLogins,     // the pending-login cap is reached
+  kNotFound,
+  kMethodNotAllowed,
+  kLogoutForbidden,  // logout without a valid same-origin token
+};
+
+struct ProblemInfo {
+  unsigned status;
+  std::string_view title;
+  std::string_view message;
+  bool offer_login;
+};
+
+ProblemInfo Describe(Problem problem);
+
+// How an upstream or store error shows during login.
+Problem ProblemFor(ErrorCode code);
+
+}  // namespace spotauth::server

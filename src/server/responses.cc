@@ -1,0 +1,53 @@
+#include "server/responses.h"
+
+#include "server/pages.h"
+
+namespace spotauth::server {
+
+namespace http_ = boost::beast::http;
+
+namespace {
+
+http::Response Base(const http::Request& request, unsigned status) {
+  http::Response response{static_cast<http_::status>(status), request.version()};
+  response.keep_alive(request.keep_alive());
+  response.set(http_::field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "no-referrer");
+  return response;
+}
+
+}  // namespace
+
+http::Response HtmlPage(const http::Request& request, unsigned status, std::string body) {
+  http::Response response = Base(request, status);
+  response.set(http_::field::content_type, "text/html; charset=utf-8");
+  response.set("Content-Security-Policy", kContentSecurityPolicy);
+  response.set("X-Frame-Options", "DENY");
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+http::Response ProblemPage(const http::Request& request, Problem problem) {
+  const ProblemInfo info = Describe(problem);
+  return HtmlPage(request, info.status,
+                  RenderProblem(info.status, info.title, info.message, info.offer_login));
+}
+
+http::Response Redirect(const http::Request& request, unsigned status, std::string_view location) {
+  http::Response response = Base(request, status);
+  response.set(http_::field::location, location);
+  response.prepare_payload();
+  return response;
+}
+
+http::Response PlainText(const http::Request& request, unsigned status, std::string_view text) {
+  http::Response response = Base(request, status);
+  response.set(http_::field::content_type, "text/plain; charset=utf-8");
+  response.body() = std::string(text);
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace spotauth::server

@@ -1,0 +1,96 @@
+// Sign-in logic: starting and completing logins, loading sessions, refreshing tokens, logout.
+// Routes (login_app) turn requests into calls here; nothing here sees HTTP.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tl/expected.hpp>
+
+#include "core/token.h"
+#include "server/app_context.h"
+#include "server/problems.h"
+#include "spotify/accounts.h"
+#include "spotify/api.h"
+#include "store/session_store.h"
+
+namespace spotauth::server {
+
+struct LoginStart {
+  std::string authorize_url;
+  std::string login_cookie;  // signed value for CookieNames::login
+};
+
+struct CallbackParams {
+  std::optional<std::string> code;
+  std::optional<std::string> state;
+  std::optional<std::string> error;
+};
+
+struct LoginDone {
+  std::string session_cookie;  // signed value for CookieNames::session
+  std::string user_id;
+};
+
+struct ActiveSession {
+  std::string id;   // raw id bytes from the cookie; never logged
+  std::string key;  // store key: a keyed hash of the id
+  store::Session record;
+  Token token;
+};
+
+enum class Freshness {
+  kFresh,   // the token has at least a minute left (refreshed if it had not)
+  kEnded,   // Spotify refused the refresh token: the session was deleted
+  kFailed,  // Spotify failed or another refresh took too long: the session is kept
+};
+
+// One per event loop (it uses that loop's Spotify clients). Thread-safety: not thread-safe
+// itself; everything it shares is in AppContext.
+class SessionService {
+ public:
+  SessionService(AppContext& app, spotify::SpotifyAccounts& accounts, spotify::SpotifyApi& api)
+      : app_(app), accounts_(accounts), api_(api) {}
+
+  // `login_cookies`: values of the login cookie the browser sent; a valid one is reused, so
+  // several tabs can log in at once.
+  boost::asio::awaitable<tl::expected<LoginStart, Problem>> StartLogin(
+      std::span<const std::string_view> login_cookies);
+
+  boost::asio::awaitable<tl::expected<LoginDone, Problem>> CompleteLogin(
+      const CallbackParams& params, std::span<const std::string_view> login_cookies);
+
+  // The session named by a valid session cookie, or nullopt (no cookie, forged, expired,
+  // logged out). Extends the idle lifetime now and then, not on every request.
+  boost::asio::awaitable<Result<std::optional<ActiveSession>>> Load(
+      std::span<const std::string_view> session_cookies);
+
+  // At most one refresh per session at a time, across threads and processes sharing the
+  // store; concurrent callers wait for it and use its result.
+  boost::asio::awaitable<Freshness> EnsureFresh(ActiveSession& session);
+
+  boost::asio::awaitable<Result<void>> Logout(const ActiveSession& session);
+
+  // The CSRF token for the logout form: a MAC of the session id.
+  std::string LogoutToken(const ActiveSession& session) const;
+  bool CheckLogoutToken(const ActiveSession& session, std::string_view token) const;
+
+ private:
+  std::string SessionKey(std::string_view id) const;
+  std::string StateKey(std::string_view state) const;
+  std::string BrowserHash(std::string_view login_id) const;
+  std::optional<std::string> VerifiedId(std::string_view cookie_name,
+                                        std::span<const std::string_view> values) const;
+  // Reads the session record and opens its token; nullopt when gone or unreadable.
+  boost::asio::awaitable<Result<std::optional<ActiveSession>>> Read(std::string id,
+                                                                    std::string key);
+  boost::asio::awaitable<Freshness> RefreshHoldingLease(ActiveSession& session);
+
+  AppContext& app_;
+  spotify::SpotifyAccounts& accounts_;
+  spotify::SpotifyApi& api_;
+};
+
+}  // namespace spotauth::server
