@@ -1,8 +1,7 @@
 // HTTP helpers shared by the stand-in Spotify's routes.
 #include <boost/json/serialize.hpp>
 #include <boost/url/encoding_opts.hpp>
-#include <boost/url/params_view.hpp>
-#include <boost/url/parse_query.hpp>
+#include <boost/url/parse.hpp>
 
 #include "spotify/fake_spotify_routes.h"
 
@@ -25,11 +24,16 @@ bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
 std::optional<Params> ParseForm(std::string_view encoded) {
   Params params;
   if (encoded.empty()) return params;
-  auto parsed = boost::urls::parse_query(encoded);
-  if (!parsed) return std::nullopt;
+  // Parsed as the query of a relative reference rather than with params_view(string_view):
+  // Boost 1.81's params_view over a bare string reads the last value past the end of a view that
+  // is not NUL-terminated, while a url_view's params stop at its end.
+  std::string reference(1, '?');
+  reference.append(encoded.data(), encoded.size());
+  auto parsed = boost::urls::parse_relative_ref(reference);
+  if (!parsed || parsed->has_fragment()) return std::nullopt;
   boost::urls::encoding_opts form;
   form.space_as_plus = true;
-  for (const auto& param : boost::urls::params_view(*parsed, form)) {
+  for (const auto& param : parsed->params(form)) {
     if (!params.emplace(param.key, param.value).second) return std::nullopt;
   }
   return params;
