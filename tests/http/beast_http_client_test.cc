@@ -11,7 +11,7 @@
 
 #include "http/loopback_server.h"
 #include "http/nginx_fixture.h"
-#include "http/run_awaitable.h"
+#include "support/run_awaitable.h"
 
 namespace spotauth::http {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 namespace bhttp = boost::beast::http;
 using testing::LoopbackServer;
 using testing::NginxFixture;
-using testing::RunAwaitable;
+using spotauth::testing::RunAwaitable;
 using namespace std::chrono_literals;
 
 std::unique_ptr<BeastHttpClient> MakeClient(boost::asio::io_context& io,
