@@ -150,6 +150,9 @@ asio::awaitable<void> HttpSession::Serve() {
   std::size_t served = 0;
   for (;;) {
     if (stopping_) co_return;
+    // A new connection gets header_timeout from accept for its whole first head, so a client
+    // cannot stretch it by sending the first byte late; later heads get it from their first byte.
+    const Clock::time_point first_head_deadline = Clock::now() + limits_.header_timeout;
     if (buffer.size() == 0) {
       // Waiting for the first byte: the only state in which a graceful stop may close us.
       phase_ = Phase::kWaiting;
@@ -165,7 +168,11 @@ asio::awaitable<void> HttpSession::Serve() {
     parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         limits_.max_request_line + limits_.max_header_bytes + 4, UINT32_MAX)));
     parser->body_limit(limits_.max_body_bytes);
-    stream_.expires_after(limits_.header_timeout);
+    if (served == 0) {
+      stream_.expires_at(first_head_deadline);
+    } else {
+      stream_.expires_after(limits_.header_timeout);
+    }
     if (auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, *parser, kNoThrow); ec) {
       if (ec == bhttp::error::header_limit) {
         co_await Reject(StatusForHeadLimit(*parser));

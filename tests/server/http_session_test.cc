@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server/listener_test_support.h"
@@ -17,10 +18,6 @@ namespace {
 
 using namespace testing;  // NOLINT: the test support namespace
 using Clock = std::chrono::steady_clock;
-
-bool IsClosed(const RawClient::Ending& ending) {
-  return ending.ec == asio::error::eof || ending.ec == asio::error::connection_reset;
-}
 
 // The server still answers a fresh connection: the previous abuse hurt nobody else.
 void ExpectStillServing(std::uint16_t port) {
@@ -260,6 +257,20 @@ TEST(HttpSession, ClosesASlowClientAfterTheHeaderTimeout) {
   EXPECT_GE(waited, 150ms);
   EXPECT_LT(waited, 2s);
   ExpectStillServing(server.port());
+}
+
+TEST(HttpSession, CountsTheFirstHeaderTimeoutFromAcceptNotFromTheFirstByte) {
+  ServerLimits limits = TestLimits();
+  limits.header_timeout = 300ms;
+  RunningServer server(TestOptions(limits));
+  const auto start = Clock::now();
+  RawClient client(server.port());
+  std::this_thread::sleep_for(250ms);
+  client.Send("GET /late HTTP/1.1\r\n");
+  const RawClient::Ending ending = client.ReadToEnd(3s);
+  EXPECT_TRUE(IsClosed(ending)) << ending.ec.message();
+  // Re-arming the timeout at the first byte would keep the connection until 550 ms.
+  EXPECT_LT(Clock::now() - start, 500ms);
 }
 
 TEST(HttpSession, ClosesAClientThatNeverFinishesItsBodyAfterTheBodyTimeout) {

@@ -16,10 +16,6 @@ namespace {
 using namespace testing;  // NOLINT: the test support namespace
 using Clock = std::chrono::steady_clock;
 
-bool IsClosed(const RawClient::Ending& ending) {
-  return ending.ec == asio::error::eof || ending.ec == asio::error::connection_reset;
-}
-
 // Polls `condition` for up to two seconds.
 template <class Condition>
 bool Eventually(Condition condition) {

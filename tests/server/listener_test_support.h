@@ -188,6 +188,11 @@ class RawClient {
   bool connected_ = false;
 };
 
+// The server ended the connection (FIN or RST), as opposed to the client giving up waiting.
+inline bool IsClosed(const RawClient::Ending& ending) {
+  return ending.ec == asio::error::eof || ending.ec == asio::error::connection_reset;
+}
+
 // A started listener with TestHandler; fails the test if it cannot start.
 class RunningServer {
  public:
