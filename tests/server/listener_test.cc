@@ -138,10 +138,12 @@ TEST(Listener, StopLetsAnInFlightRequestFinishAndClosesIdleConnections) {
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->result_int(), 200);
   EXPECT_EQ(response->body(), "path=/slow");
-  EXPECT_FALSE(response->keep_alive());
+  // Whether the answer still says keep-alive depends on whether Stop began before the handler
+  // finished; either way the server closes the connection afterwards.
+  EXPECT_TRUE(IsClosed(busy.ReadToEnd(2s)));
   EXPECT_TRUE(IsClosed(idle.ReadToEnd(2s)));
   stopped.get();
-  EXPECT_LT(Clock::now() - start, 1s);
+  EXPECT_LT(Clock::now() - start, 2s);
   EXPECT_EQ(server.listener.ActiveConnections(), 0u);
 
   RawClient late(server.port());
