@@ -210,13 +210,16 @@ awaitable<http::Response> LoginApp::LogoutPage(const http::Request& request) {
 
 awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
   // Cross-site requests are refused before anything else (SameSite=Lax already keeps the
-  // cookie off cross-site POSTs; this is the second lock).
+  // cookie off cross-site POSTs, and the token below is the real check; this is a third
+  // lock). Our pages send Referrer-Policy: no-referrer, under which browsers send
+  // "Origin: null" even for same-origin forms, so Sec-Fetch-Site decides when present.
   const std::string_view origin = Sv(request[bhttp::field::origin]);
   const std::string_view fetch_site = Sv(request["Sec-Fetch-Site"]);
-  if ((!origin.empty() && origin != app_.config.public_origin) ||
-      (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none")) {
-    co_return ProblemPage(request, Problem::kLogoutForbidden);
-  }
+  const bool cross_site =
+      !fetch_site.empty()
+          ? (fetch_site != "same-origin" && fetch_site != "none")
+          : (!origin.empty() && origin != "null" && origin != app_.config.public_origin);
+  if (cross_site) co_return ProblemPage(request, Problem::kLogoutForbidden);
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
   if (!session) co_return ProblemPage(request, Problem::kStoreUnavailable);
   http::Response response = Redirect(request, 303, "/");

@@ -20,7 +20,9 @@ tl::unexpected<OAuthError> InvalidGrant(std::string description) {
 }  // namespace
 
 std::string FakeSpotifyState::NewSecretLocked(std::size_t bytes) {
-  return Base64UrlEncode(random_.Bytes(bytes));
+  std::string secret = Base64UrlEncode(random_.Bytes(bytes));
+  issued_secrets_.push_back(secret);
+  return secret;
 }
 
 std::string FakeSpotifyState::IssueCode(CodeRequest request) {

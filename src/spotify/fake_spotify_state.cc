@@ -153,4 +153,9 @@ void AddDemoDefaults(FakeSpotifyState& state, std::string client_id, std::string
                             false, milliseconds{600'000}}});
 }
 
+std::vector<std::string> FakeSpotifyState::IssuedSecrets() const {
+  std::lock_guard lock(mutex_);
+  return issued_secrets_;
+}
+
 }  // namespace spotauth::spotify

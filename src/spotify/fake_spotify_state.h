@@ -193,6 +193,10 @@ class FakeSpotifyState {
   std::uint64_t RequestCount(std::string_view path) const;
   std::map<std::string, std::uint64_t, std::less<>> RequestCounts() const;
 
+  // Every code, access token and refresh token issued so far, so tests can check that none
+  // of them leaked into a log, a page or a database.
+  std::vector<std::string> IssuedSecrets() const;
+
  private:
   struct Grant {  // one user authorization, from which a family of tokens descends
     std::string client_id;
@@ -237,6 +241,7 @@ class FakeSpotifyState {
   std::map<std::string, RefreshRecord, std::less<>> refresh_tokens_;
   std::map<std::string, std::deque<FakeFault>, std::less<>> faults_;
   std::map<std::string, std::uint64_t, std::less<>> request_counts_;
+  std::vector<std::string> issued_secrets_;
 };
 
 // Registers the demo app and users: client `client_id` with `client_secret` (empty: public)
