@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# `make bench` (issue #4): spotauth's speed and memory, as ratios to nginx measured in the same run.
+# Usage: bench/run.sh BUILD_DIR      (BUILD_DIR holds spotauth and spotauth_bench)
+#
+# Everything runs on 127.0.0.1: nginx as the ceiling (a small static page) and as a fast
+# Spotify upstream (static JSON), and spotauth with the memory and SQLite stores. Load comes from
+# wrk (keep-alive, 64 connections, 2 threads) in short interleaved rounds (ceiling, spotauth,
+# ceiling, ...); the table shows medians. Writes bench/results/latest.md and prints it.
+#
+# Knobs (environment): BENCH_ROUND_SECONDS (5), BENCH_ROUNDS (3), BENCH_FILL_SECONDS (60, the
+# longest a session fill may run), BENCH_FLOOD (100000 /login requests), BENCH_OUT (the .md file).
+set -euo pipefail
+
+build_dir=${1:?usage: bench/run.sh BUILD_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+build_dir=$(cd "$build_dir" && pwd)
+spotauth=$build_dir/spotauth
+micro=$build_dir/spotauth_bench
+round_s=${BENCH_ROUND_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-3}
+fill_s=${BENCH_FILL_SECONDS:-60}
+flood_n=${BENCH_FLOOD:-100000}
+out=${BENCH_OUT:-$repo/bench/results/latest.md}
+connections=64
+wrk_threads=2
+high_cap=10000000
+
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2; exit 2; }
+done
+[ -x "$spotauth" ] || { echo "bench: no $spotauth; build first" >&2; exit 2; }
+nginx_bin=$(command -v nginx)
+
+tmp=$(mktemp -d /tmp/spotauth-bench.XXXXXX)
+chmod 755 "$tmp"  # nginx workers may run as another user when started by root
+mkdir -p "$tmp/res" "$tmp/raw"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "bench: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- small helpers -----------------------------------------------------------------------------
+
+used_ports=" "
+# Below the ephemeral range, so that no outgoing connection holds the port we pick.
+ephemeral_low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+((ephemeral_low > 12000)) || ephemeral_low=32768
+# Sets PORT to a loopback port nobody listens on (and that this run has not handed out).
+free_port() {
+  local p
+  while :; do
+    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
+    [[ $used_ports == *" $p "* ]] && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      used_ports+="$p "
+      PORT=$p
+      return
+    fi
+  done
+}
+
+# Polls until 127.0.0.1:port accepts (at most 10 s) or the process dies. Connects from this
+# shell, not a subshell: a fork costs milliseconds on a loaded machine, a refused connect ~0.1 ms.
+wait_listening() {
+  local port=$1 pid=$2 deadline=$((SECONDS + 10))
+  until { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    ((SECONDS < deadline)) || return 1
+  done
+  exec 3>&-
+}
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# field FILE KEY: the KEY=value of every BENCH line in FILE, one per line.
+field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" "$1"; }
+med() { field "$tmp/res/$1" "$2" | median; }
+fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN {if (v == "nan" || v == "") print "n/a"; else printf "%.*f", d, v}'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN {if (b + 0 == 0 || a == "nan" || b == "nan") print "nan"; else printf "%.6f", a / b}'; }
+
+# wrk_once LABEL URL SCRIPT [wrk args...]: one round; appends its BENCH line to res/LABEL.
+wrk_once() {
+  local label=$1 url=$2 script=$3
+  shift 3
+  local raw="$tmp/raw/$label"
+  wrk -t"$wrk_threads" -c"$connections" -d"${round_s}s" --latency -s "$here/$script" "$@" "$url" >>"$raw" 2>&1 ||
+    die "wrk failed for $label (see below)"$'\n'"$(tail -20 "$raw")"
+  local line
+  line=$(grep '^BENCH ' "$raw" | tail -1)
+  echo "$line" >>"$tmp/res/$label"
+  log "  $label: ${line#BENCH }"
+}
+
+# measure LABEL URL SCRIPT [wrk args...]: interleaved rounds, ceiling first.
+measure() {
+  local label=$1 url=$2
+  shift 2
+  log "measuring $label ($rounds rounds of ${round_s} s each, interleaved with the ceiling)"
+  for ((r = 1; r <= rounds; r++)); do
+    wrk_once "ceiling-$label" "$ceiling_url" wrk_report.lua
+    wrk_once "$label" "$url" "$@"
+  done
+}
+
+# --- references: nginx -------------------------------------------------------------------------
+
+free_port; ceiling_port=$PORT
+free_port; upstream_port=$PORT
+mkdir -p "$tmp/nginx/html"
+cp "$here/index.html" "$tmp/nginx/html/index.html"
+sed -e "s|@PREFIX@|$tmp/nginx|g" -e "s|@CEILING_PORT@|$ceiling_port|g" \
+  -e "s|@UPSTREAM_PORT@|$upstream_port|g" "$here/nginx.conf.in" >"$tmp/nginx/nginx.conf"
+"$nginx_bin" -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+wait_listening "$ceiling_port" "$nginx_pid" && wait_listening "$upstream_port" "$nginx_pid" ||
+  die "nginx did not start: $(cat "$tmp/nginx/error.log" 2>/dev/null)"
+ceiling_url="http://127.0.0.1:$ceiling_port/"
+upstream_url="http://127.0.0.1:$upstream_port"
+curl -fsS -X POST -d 'grant_type=authorization_code' "$upstream_url/api/token" | grep -q access_token ||
+  die "the fast upstream does not answer the token endpoint"
+ceiling_bytes=$(curl -fsS "$ceiling_url" | wc -c)
+
+# --- spotauth ----------------------------------------------------------------------------------
+
+secret=$("$spotauth" gen-secret)
+declare -A startup_ms=()
+
+# start_server NAME STORE CACHE_SECONDS [MAX_PENDING]: sets SRV_PID, SRV_PORT, SRV_URL and
+# records the start-up time (spawn to accepting) and the idle RSS half a second later.
+start_server() {
+  local name=$1 store=$2 cache=$3 cap=${4:-}
+  free_port
+  local port=$PORT
+  local -a environment=(PATH="$PATH"
+    SPOTIFY_CLIENT_ID=bench-client SPOTIFY_CLIENT_SECRET=bench-secret
+    SPOTIFY_REDIRECT_URI="http://127.0.0.1:$port/callback" SPOTAUTH_SECRET="$secret"
+    SPOTAUTH_PORT="$port" SPOTAUTH_STORE="$store"
+    SPOTAUTH_ACCOUNTS_URL="$upstream_url" SPOTAUTH_API_URL="$upstream_url"
+    SPOTAUTH_NOW_PLAYING_CACHE="$cache" SPOTAUTH_ACCESS_LOG=0)
+  [ -n "$cap" ] && environment+=(SPOTAUTH_MAX_PENDING_LOGINS="$cap")
+  # The clock starts in the child, just before exec, so the fork's delay is not counted.
+  (
+    echo "$EPOCHREALTIME" >"$tmp/$name.t0"
+    exec env -i "${environment[@]}" "$spotauth" serve
+  ) >"$tmp/$name.log" 2>&1 &
+  SRV_PID=$!
+  pids+=("$SRV_PID")
+  wait_listening "$port" "$SRV_PID" || die "spotauth ($name) did not start: $(cat "$tmp/$name.log")"
+  local t1=$EPOCHREALTIME
+  startup_ms[$name]=$(awk -v a="$(<"$tmp/$name.t0")" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) * 1000}')
+  SRV_PORT=$port
+  SRV_URL="http://127.0.0.1:$port"
+  sleep 0.5
+  idle_kb[$name]=$(rss_kb "$SRV_PID")
+  log "started $name on $SRV_URL (pid $SRV_PID, ${startup_ms[$name]} ms to listening, idle RSS ${idle_kb[$name]} kB)"
+}
+declare -A idle_kb=()
+
+stop_server() {
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# Logs in once as a browser would (the authorize step scripted) and prints the session cookie.
+login_once() {
+  local url=$1 headers state login session
+  headers=$(curl -fsS -o /dev/null -D - "$url/login" | tr -d '\r')
+  state=$(sed -n 's/^[Ll]ocation: .*[?&]state=\([^&]*\).*/\1/p' <<<"$headers")
+  login=$(sed -n 's/^[Ss]et-[Cc]ookie: \(spotauth_login=[^;]*\).*/\1/p' <<<"$headers")
+  [ -n "$state" ] && [ -n "$login" ] || die "no state or login cookie from $url/login: $headers"
+  headers=$(curl -fsS -o /dev/null -D - -H "Cookie: $login" "$url/callback?code=bench-code&state=$state" | tr -d '\r')
+  session=$(sed -n 's/^[Ss]et-[Cc]ookie: \(spotauth=[^;]*\).*/\1/p' <<<"$headers")
+  [ -n "$session" ] || die "no session cookie from the callback: $headers"
+  curl -fsS -H "Cookie: $session" "$url/" | grep -q 'bench-user' || die "the session cookie does not sign in"
+  echo "$session"
+}
+
+check_signed_in() {
+  curl -fsS -H "Cookie: $2" "$1/" | grep -q 'id="track">Windowlicker' ||
+    die "GET / does not show the signed-in page with the track any more"
+}
+
+# 1. memory store, default now-playing cache (5 s), a high pending-login cap so /login never 503s.
+start_server memory memory 5 "$high_cap"
+mem_pid=$SRV_PID mem_url=$SRV_URL
+cookie=$(login_once "$mem_url")
+page_bytes=$(curl -fsS -H "Cookie: $cookie" "$mem_url/" | wc -c)
+measure home "$mem_url/" wrk_report.lua -H "Cookie: $cookie"
+check_signed_in "$mem_url" "$cookie"
+measure login "$mem_url/login" wrk_report.lua
+measure logins "$mem_url" wrk_login.lua
+stop_server "$mem_pid"
+
+# 2. memory store, now-playing cache off: every page asks the upstream.
+start_server nocache memory 0
+cookie=$(login_once "$SRV_URL")
+measure home-nocache "$SRV_URL/" wrk_report.lua -H "Cookie: $cookie"
+check_signed_in "$SRV_URL" "$cookie"
+stop_server "$SRV_PID"
+
+# 3. SQLite store (fresh file): GET /, then as many full logins as fit (sessions on disk).
+db="$tmp/spotauth.db"
+start_server sqlite "sqlite://$db" 5 "$high_cap"
+sqlite_pid=$SRV_PID sqlite_url=$SRV_URL
+cookie=$(login_once "$sqlite_url")
+measure home-sqlite "$sqlite_url/" wrk_report.lua -H "Cookie: $cookie"
+check_signed_in "$sqlite_url" "$cookie"
+
+# Sessions fill: full logins until BENCH_FLOOD sessions or the time limit.
+login_rate=$(med logins logins_per_s)
+fill_duration() {  # seconds for $1 items at rate $2 per second, with headroom, at most fill_s
+  awk -v n="$1" -v r="$2" -v cap="$fill_s" 'BEGIN {if (r + 0 <= 0) d = cap; else d = int(n / r * 1.25) + 2; if (d > cap) d = cap; if (d < 3) d = 3; print d}'
+}
+disk_bytes() { local s=0 f; for f in "$1" "$1-wal"; do [ -f "$f" ] && s=$((s + $(stat -c %s "$f"))); done; echo $s; }
+per_thread=$(((flood_n + wrk_threads - 1) / wrk_threads))
+
+fill() {  # fill LABEL URL PID: sets FILL_LOGINS, FILL_SECONDS, FILL_DELTA_KB
+  local label=$1 url=$2 pid=$3 before after d
+  d=$(fill_duration "$flood_n" "$login_rate")
+  before=$(rss_kb "$pid")
+  log "filling $label with up to $flood_n sessions through full logins (at most $d s)"
+  wrk -t"$wrk_threads" -c"$connections" -d"${d}s" -s "$here/wrk_login.lua" "$url" -- "$per_thread" >"$tmp/raw/$label" 2>&1 ||
+    die "wrk failed for $label: $(tail -20 "$tmp/raw/$label")"
+  grep '^BENCH ' "$tmp/raw/$label" >"$tmp/res/$label"
+  log "  $label: $(sed 's/^BENCH //' "$tmp/res/$label")"
+  sleep 1
+  after=$(rss_kb "$pid")
+  FILL_LOGINS=$(field "$tmp/res/$label" logins)
+  FILL_SECONDS=$d
+  FILL_DELTA_KB=$((after - before))
+}
+
+db_before=$(disk_bytes "$db")
+fill fill-sqlite "$sqlite_url" "$sqlite_pid"
+sqlite_logins=$FILL_LOGINS sqlite_fill_s=$FILL_SECONDS sqlite_rss_delta_kb=$FILL_DELTA_KB
+db_after=$(disk_bytes "$db")
+stop_server "$sqlite_pid"
+db_closed=$(stat -c %s "$db")  # after the checkpoint at close
+
+# 4. memory store sessions fill on a fresh server.
+start_server fill memory 5 "$high_cap"
+fill fill-memory "$SRV_URL" "$SRV_PID"
+mem_logins=$FILL_LOGINS mem_fill_s=$FILL_SECONDS mem_rss_delta_kb=$FILL_DELTA_KB
+stop_server "$SRV_PID"
+
+# 5. /login floods: with the default pending-login cap (10,000: what a deployment runs) and with
+# the cap out of the way (what each pending login costs).
+login_rps=$(med login rps)
+flood() {  # flood NAME CAP: sets FLOOD_DELTA_KB, FLOOD_STATUSES, FLOOD_REQUESTS
+  local name=$1 cap=$2 before after d
+  start_server "$name" memory 5 "$cap"
+  d=$(fill_duration "$flood_n" "$login_rps")
+  before=$(rss_kb "$SRV_PID")
+  log "flooding $name with $flood_n GET /login (at most $d s)"
+  wrk -t"$wrk_threads" -c"$connections" -d"${d}s" -s "$here/wrk_flood.lua" "$SRV_URL/login" -- "$per_thread" >"$tmp/raw/$name" 2>&1 ||
+    die "wrk failed for $name: $(tail -20 "$tmp/raw/$name")"
+  grep '^BENCH ' "$tmp/raw/$name" >"$tmp/res/$name"
+  log "  $name: $(sed 's/^BENCH //' "$tmp/res/$name")"
+  sleep 1
+  after=$(rss_kb "$SRV_PID")
+  FLOOD_DELTA_KB=$((after - before))
+  FLOOD_STATUSES=$(field "$tmp/res/$name" statuses)
+  FLOOD_REQUESTS=$(awk -v s="$FLOOD_STATUSES" 'BEGIN {n = split(s, a, ","); t = 0; for (i = 1; i <= n; i++) {split(a[i], b, ":"); t += b[2]} print t}')
+  stop_server "$SRV_PID"
+}
+flood flood-capped ""
+capped_delta_kb=$FLOOD_DELTA_KB capped_statuses=$FLOOD_STATUSES capped_requests=$FLOOD_REQUESTS
+flood flood-uncapped "$high_cap"
+uncapped_delta_kb=$FLOOD_DELTA_KB uncapped_statuses=$FLOOD_STATUSES uncapped_requests=$FLOOD_REQUESTS
+uncapped_pending=$(awk -v s="$uncapped_statuses" 'BEGIN {n = split(s, a, ","); for (i = 1; i <= n; i++) {split(a[i], b, ":"); if (b[1] == 302) print b[2]}}')
+
+# --- micro-benchmarks --------------------------------------------------------------------------
+
+micro_csv="$tmp/micro.csv"
+if [ -x "$micro" ]; then
+  log "running the micro-benchmarks"
+  "$micro" --benchmark_min_time=0.3 --benchmark_format=csv >"$micro_csv" 2>"$tmp/micro.err" ||
+    die "spotauth_bench failed: $(cat "$tmp/micro.err")"
+else
+  log "no $micro: skipping the micro-benchmarks"
+fi
+
+# --- the table ---------------------------------------------------------------------------------
+
+kill -TERM "$nginx_pid" 2>/dev/null || true
+wait "$nginx_pid" 2>/dev/null || true
+
+ratio_row() {  # LABEL KEY: "value ratio ceiling"
+  local v c
+  v=$(med "$1" "$2")
+  c=$(med "ceiling-$1" rps)
+  echo "$v $(div "$v" "$c") $c"
+}
+verdict() {  # VALUE OP LIMIT -> held | missed
+  awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {if (v == "nan" || v == "") {print "n/a"; exit}
+    ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 <= t + 0); print ok ? "held" : "**missed**"}'
+}
+
+read -r home_rps home_ratio home_ceiling < <(ratio_row home rps)
+read -r nocache_rps nocache_ratio nocache_ceiling < <(ratio_row home-nocache rps)
+read -r sqlite_rps sqlite_ratio sqlite_ceiling < <(ratio_row home-sqlite rps)
+read -r login_rps login_ratio login_ceiling < <(ratio_row login rps)
+read -r logins_ps logins_ratio logins_ceiling < <(ratio_row logins logins_per_s)
+all_ceiling=$(cat "$tmp"/res/ceiling-* | field /dev/stdin rps | median)
+home_p99=$(awk -v u="$(med home p99_us)" 'BEGIN {print u / 1000}')
+login_p99=$(awk -v u="$(med login p99_us)" 'BEGIN {print u / 1000}')
+nocache_p99=$(awk -v u="$(med home-nocache p99_us)" 'BEGIN {print u / 1000}')
+sqlite_p99=$(awk -v u="$(med home-sqlite p99_us)" 'BEGIN {print u / 1000}')
+ceiling_p99=$(cat "$tmp"/res/ceiling-* | field /dev/stdin p99_us | median | awk '{print $1 / 1000}')
+bad_total=$(cat "$tmp"/res/home "$tmp"/res/home-nocache "$tmp"/res/home-sqlite "$tmp"/res/login | field /dev/stdin bad | awk '{s += $1} END {print s + 0}')
+login_failures=$(field "$tmp/res/logins" failures | awk '{s += $1} END {print s + 0}')
+idle_mb=$(awk -v k="${idle_kb[memory]}" 'BEGIN {print k / 1024}')
+idle_sqlite_mb=$(awk -v k="${idle_kb[sqlite]}" 'BEGIN {print k / 1024}')
+mem_startups=$(for n in memory nocache fill flood-capped flood-uncapped; do echo "${startup_ms[$n]}"; done | median)
+capped_mb=$(awk -v k="$capped_delta_kb" 'BEGIN {print k / 1024}')
+uncapped_mb=$(awk -v k="$uncapped_delta_kb" 'BEGIN {print k / 1024}')
+per_pending=$(awk -v k="$uncapped_delta_kb" -v n="$uncapped_pending" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
+mem_per_session=$(awk -v k="$mem_rss_delta_kb" -v n="$mem_logins" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
+sqlite_rss_per_session=$(awk -v k="$sqlite_rss_delta_kb" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
+sqlite_disk_per_session=$(awk -v a="$db_before" -v b="$db_after" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", (b - a) / n; else print "n/a"}')
+sqlite_file_per_session=$(awk -v b="$db_closed" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", b / n; else print "n/a"}')
+
+rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || rev="$rev (src/ modified)"
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+ram_gb=$(awk '/^MemTotal:/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)
+nginx_version=$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')
+wrk_version=$({ wrk -v 2>&1 || true; } | awk 'NR == 1 {print $2}')
+
+x() { fmt "$1" 2; }
+{
+  echo "# spotauth benchmark results"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(nproc) cores, ${cpu_model:-unknown CPU}, ${ram_gb} GB RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; ratios come from interleaved rounds)"
+  echo "- versions: nginx ${nginx_version}, wrk ${wrk_version}, spotauth ${rev} (${build_type:-unknown} build)"
+  echo "- method: wrk, keep-alive, $connections connections, $wrk_threads threads; $rounds rounds of ${round_s} s for each figure, interleaved with the ceiling (nginx serving a ${ceiling_bytes}-byte static page; spotauth's signed-in page is ${page_bytes} bytes); medians. spotauth runs with its default threads (one event loop per core) and SPOTAUTH_ACCESS_LOG=0; the Spotify upstream is nginx answering static JSON on loopback."
+  echo
+  echo "| figure | measured | × nginx (same rounds) | target | |"
+  echo "|---|---|---|---|---|"
+  echo "| nginx static page (the ceiling) | $(fmt "$all_ceiling" 0) req/s, p99 $(fmt "$ceiling_p99" 2) ms | 1 | | |"
+  echo "| logged-in \`GET /\`, memory store, now-playing cache 5 s | $(fmt "$home_rps" 0) req/s | $(x "$home_ratio") (nginx $(fmt "$home_ceiling" 0)) | ≥ 0.5× | $(verdict "$home_ratio" ">=" 0.5) |"
+  echo "| logged-in \`GET /\`, memory store, cache off | $(fmt "$nocache_rps" 0) req/s, p99 $(fmt "$nocache_p99" 2) ms | $(x "$nocache_ratio") (nginx $(fmt "$nocache_ceiling" 0)) | – | |"
+  echo "| logged-in \`GET /\`, SQLite store | $(fmt "$sqlite_rps" 0) req/s, p99 $(fmt "$sqlite_p99" 2) ms | $(x "$sqlite_ratio") (nginx $(fmt "$sqlite_ceiling" 0)) | ≥ 0.45× | $(verdict "$sqlite_ratio" ">=" 0.45) |"
+  echo "| \`GET /login\` (memory store) | $(fmt "$login_rps" 0) req/s | $(x "$login_ratio") (nginx $(fmt "$login_ceiling" 0)) | ≥ 0.6× | $(verdict "$login_ratio" ">=" 0.6) |"
+  echo "| p99 latency, \`GET /\` | $(fmt "$home_p99" 2) ms | | ≤ 5 ms | $(verdict "$home_p99" "<=" 5) |"
+  echo "| p99 latency, \`GET /login\` | $(fmt "$login_p99" 2) ms | | ≤ 5 ms | $(verdict "$login_p99" "<=" 5) |"
+  echo "| full logins (\`/login\` → \`/callback\` → token + \`/v1/me\` upstream) | $(fmt "$logins_ps" 0) logins/s | $(fmt "$logins_ratio" 3) (logins per nginx request) | ≥ 3000/s | $(verdict "$logins_ps" ">=" 3000) |"
+  echo "| idle RSS after start (memory store) | $(fmt "$idle_mb" 1) MB (SQLite store: $(fmt "$idle_sqlite_mb" 1) MB) | | ≤ 20 MB | $(verdict "$idle_mb" "<=" 20) |"
+  echo "| RSS added by $(fmt "$capped_requests" 0) \`GET /login\` (default cap of 10,000 pending logins) | $(fmt "$capped_mb" 1) MB (statuses $capped_statuses) | | ≤ 32 MB | $(verdict "$capped_mb" "<=" 32) |"
+  echo "| RSS added by $(fmt "$uncapped_requests" 0) \`GET /login\` with the cap at $high_cap | $(fmt "$uncapped_mb" 1) MB, ${per_pending} B per pending login | | (≤ 32 MB) | $(verdict "$uncapped_mb" "<=" 32) |"
+  echo "| memory store: $(fmt "$mem_logins" 0) sessions through full logins (≤ ${mem_fill_s} s) | ${mem_per_session} B of RSS per session | | – | |"
+  echo "| SQLite store: $(fmt "$sqlite_logins" 0) sessions through full logins (≤ ${sqlite_fill_s} s) | ${sqlite_disk_per_session} B on disk (db + WAL) and ${sqlite_rss_per_session} B of RSS per session; file after close $(fmt "$sqlite_file_per_session" 0) B per session | | – | |"
+  echo "| start-up to listening | $(fmt "$mem_startups" 1) ms (memory, median of 5 starts); $(fmt "${startup_ms[sqlite]}" 1) ms (SQLite, new file) | | – | |"
+  echo
+  echo "Errors during the timed runs: $bad_total (GET / and /login rounds); full-login rounds: $login_failures unexpected answers."
+  if [ -s "$micro_csv" ]; then
+    echo
+    echo "## Micro-benchmarks (Google Benchmark, per call)"
+    echo
+    echo "| benchmark | time | CPU | iterations |"
+    echo "|---|---|---|---|"
+    awk -F, 'NR > 1 && $1 ~ /^"?BM_/ {gsub(/"/, "", $1); printf "| %s | %.0f %s | %.0f %s | %s |\n", $1, $3, $5, $4, $5, $2}' "$micro_csv"
+    echo
+    echo "BM_RunAwaitableOverhead is the cost of driving an awaitable on a reused io_context (plus one key hash): subtract it from the store figures."
+  fi
+  echo
+  echo "## Per-round figures"
+  echo
+  echo '```'
+  for f in ceiling-home home ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood-capped flood-uncapped; do
+    [ -f "$tmp/res/$f" ] && sed "s/^BENCH /$f: /" "$tmp/res/$f"
+  done
+  echo '```'
+} >"$out.tmp"
+
+# A "where the time goes" note kept by hand under the table survives re-runs.
+if [ -f "$out" ] && grep -q '^## Where the time goes' "$out"; then
+  { echo; sed -n '/^## Where the time goes/,$p' "$out"; } >>"$out.tmp"
+fi
+mv "$out.tmp" "$out"
+cat "$out"
