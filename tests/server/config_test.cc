@@ -1,0 +1,153 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace spotauth::server {
+namespace {
+
+const char* kGoodSecret = "8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0";
+
+Settings Minimal() { return {{"SPOTIFY_CLIENT_ID", "id"}, {"SPOTAUTH_SECRET", kGoodSecret}}; }
+
+bool Mentions(const std::vector<std::string>& problems, std::string_view text) {
+  for (const auto& p : problems) {
+    if (p.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(Config, MinimalSettingsGiveTekoresDefaults) {
+  auto config = BuildConfig(Minimal(), "/srv");
+  ASSERT_TRUE(config) << config.error().front();
+  EXPECT_EQ(config->redirect_uri, "http://127.0.0.1:5000/callback");
+  EXPECT_EQ(config->public_origin, "http://127.0.0.1:5000");
+  EXPECT_EQ(config->public_host, "127.0.0.1:5000");
+  EXPECT_EQ(config->callback_path, "/callback");
+  EXPECT_FALSE(config->secure_cookies);
+  EXPECT_TRUE(config->client_secret.empty());  // PKCE public client
+  EXPECT_EQ(config->store.kind, StoreLocation::Kind::kSqlite);
+  EXPECT_EQ(config->store.path, "/srv/spotauth.db");
+  EXPECT_EQ(config->scope.ToString(), "user-read-currently-playing");
+  EXPECT_EQ(config->master_secret.size(), 32u);
+}
+
+TEST(Config, EveryProblemIsReportedAtOnce) {
+  auto config = BuildConfig({{"SPOTAUTH_PORT", "70000"},
+                             {"SPOTIFY_REDIRECT_URI", "http://localhost:5000/callback"},
+                             {"SPOTAUTH_STORE", "sqlite://relative.db"},
+                             {"SPOTAUTH_ACCOUNTS_URL", "http://accounts.example.com"}},
+                            "/srv");
+  ASSERT_FALSE(config);
+  const auto& problems = config.error();
+  EXPECT_TRUE(Mentions(problems, "SPOTIFY_CLIENT_ID"));
+  EXPECT_TRUE(Mentions(problems, "SPOTAUTH_SECRET is required"));
+  EXPECT_TRUE(Mentions(problems, "openssl rand -hex 32"));
+  EXPECT_TRUE(Mentions(problems, "SPOTAUTH_PORT"));
+  EXPECT_TRUE(Mentions(problems, "localhost"));
+  EXPECT_TRUE(Mentions(problems, "three slashes"));
+  EXPECT_TRUE(Mentions(problems, "SPOTAUTH_ACCOUNTS_URL must be https"));
+  EXPECT_EQ(problems.size(), 6u);
+}
+
+TEST(Config, RedirectUriMustBeHttpsOrLoopbackIp) {
+  for (const char* bad : {"http://example.com/callback", "http://192.168.1.2:5000/callback",
+                          "ftp://127.0.0.1/callback", "http://127.0.0.1:5000/",
+                          "http://127.0.0.1:5000/callback?x=1", "not a uri"}) {
+    Settings s = Minimal();
+    s["SPOTIFY_REDIRECT_URI"] = bad;
+    EXPECT_FALSE(BuildConfig(s, "/")) << bad;
+  }
+  for (const char* good : {"https://login.example.com/auth/callback", "http://[::1]:8080/callback",
+                           "http://127.0.0.1/cb"}) {
+    Settings s = Minimal();
+    s["SPOTIFY_REDIRECT_URI"] = good;
+    EXPECT_TRUE(BuildConfig(s, "/")) << good;
+  }
+}
+
+TEST(Config, HttpsPublicOriginTurnsOnSecureCookies) {
+  Settings s = Minimal();
+  s["SPOTIFY_REDIRECT_URI"] = "https://login.example.com/auth/callback";
+  auto config = BuildConfig(s, "/");
+  ASSERT_TRUE(config);
+  EXPECT_TRUE(config->secure_cookies);
+  EXPECT_EQ(config->public_origin, "https://login.example.com");
+  EXPECT_EQ(config->callback_path, "/auth/callback");
+}
+
+TEST(Config, WeakSecretsAreRefused) {
+  for (const std::string& weak : {std::string("abc"), std::string(64, '0'), std::string(64, 'a'),
+                                  std::string("00112233445566778899aabbccddeeff")}) {
+    EXPECT_FALSE(DecodeMasterSecret(weak)) << weak;
+  }
+  EXPECT_TRUE(DecodeMasterSecret(kGoodSecret));
+  EXPECT_TRUE(DecodeMasterSecret("jB8fXq3kLm9vRt2WsZ7yPc4nHd6gKa1eUo5iTb0xQw8"));  // base64url
+}
+
+TEST(Config, StoreUrls) {
+  Settings s = Minimal();
+  s["SPOTAUTH_STORE"] = "memory";
+  EXPECT_EQ(BuildConfig(s, "/")->store.kind, StoreLocation::Kind::kMemory);
+  s["SPOTAUTH_STORE"] = "sqlite:///var/lib/spotauth/s.db";
+  EXPECT_EQ(BuildConfig(s, "/")->store.path, "/var/lib/spotauth/s.db");
+  s["SPOTAUTH_STORE"] = "redis://10.0.0.5:6380/2";
+  auto redis = BuildConfig(s, "/");
+  ASSERT_TRUE(redis);
+  EXPECT_EQ(redis->store.kind, StoreLocation::Kind::kRedis);
+  EXPECT_EQ(redis->store.host, "10.0.0.5");
+  EXPECT_EQ(redis->store.port, 6380);
+  EXPECT_EQ(redis->store.database, 2);
+  s["SPOTAUTH_STORE"] = "postgres://x";
+  EXPECT_FALSE(BuildConfig(s, "/"));
+}
+
+TEST(Config, LoopbackHttpUpstreamIsAllowedForTheStandIn) {
+  Settings s = Minimal();
+  s["SPOTAUTH_ACCOUNTS_URL"] = "http://127.0.0.1:5001/";
+  s["SPOTAUTH_API_URL"] = "http://127.0.0.1:5001";
+  auto config = BuildConfig(s, "/");
+  ASSERT_TRUE(config);
+  EXPECT_TRUE(config->allow_plain_http_upstream);
+  EXPECT_EQ(config->accounts_url, "http://127.0.0.1:5001");
+}
+
+TEST(Config, FlagsOverrideEnvironmentWhichOverridesTheFile) {
+  Settings file = {
+      {"SPOTAUTH_PORT", "1"}, {"SPOTAUTH_HOST", "10.0.0.1"}, {"SPOTIFY_CLIENT_ID", "f"}};
+  Settings env = {{"SPOTAUTH_PORT", "2"}, {"SPOTAUTH_HOST", "10.0.0.2"}};
+  Settings flags = {{"SPOTAUTH_PORT", "3"}};
+  Settings merged = Merge({&file, &env, &flags});
+  EXPECT_EQ(merged["SPOTAUTH_PORT"], "3");
+  EXPECT_EQ(merged["SPOTAUTH_HOST"], "10.0.0.2");
+  EXPECT_EQ(merged["SPOTIFY_CLIENT_ID"], "f");
+}
+
+TEST(Config, ConfigFileIsKeyValueWithCommentsAndRejectsTypos) {
+  const std::string path = ::testing::TempDir() + "spotauth-config-test.env";
+  std::ofstream(path) << "# comment\n\nSPOTAUTH_PORT = 8080\nSPOTIFY_CLIENT_ID=\"quoted id\"\n";
+  auto settings = SettingsFromFile(path);
+  ASSERT_TRUE(settings);
+  EXPECT_EQ((*settings)["SPOTAUTH_PORT"], "8080");
+  EXPECT_EQ((*settings)["SPOTIFY_CLIENT_ID"], "quoted id");
+  std::ofstream(path) << "SPOTAUTH_PROT=8080\n";
+  auto typo = SettingsFromFile(path);
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message.find("unknown setting SPOTAUTH_PROT"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(Config, ScopeMustBeKnownAndIncludeNowPlaying) {
+  Settings s = Minimal();
+  s["SPOTAUTH_SCOPE"] = "user-read-email";
+  EXPECT_FALSE(BuildConfig(s, "/"));
+  s["SPOTAUTH_SCOPE"] = "user-read-playback-state not-a-scope";
+  EXPECT_FALSE(BuildConfig(s, "/"));
+  s["SPOTAUTH_SCOPE"] = "user-read-email user-read-currently-playing";
+  EXPECT_EQ(BuildConfig(s, "/")->scope.ToString(), "user-read-currently-playing user-read-email");
+}
+
+}  // namespace
+}  // namespace spotauth::server

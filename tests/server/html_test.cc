@@ -1,0 +1,28 @@
+#include "server/html.h"
+
+#include <gtest/gtest.h>
+
+namespace spotauth::server {
+namespace {
+
+TEST(HtmlEscape, EscapesMarkupCharacters) {
+  EXPECT_EQ(HtmlEscape("<a href=\"x\" title='y'>&</a>"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+}
+
+TEST(HtmlEscape, KeepsValidUtf8) { EXPECT_EQ(HtmlEscape("Björk · 東京 🎵"), "Björk · 東京 🎵"); }
+
+TEST(HtmlEscape, ReplacesInvalidUtf8AndNul) {
+  EXPECT_EQ(HtmlEscape(std::string("a\xff"
+                                   "b",
+                                   3)),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(HtmlEscape(std::string("\xc0\xaf", 2)), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
+  EXPECT_EQ(HtmlEscape(std::string("\xed\xa0\x80", 3)), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(HtmlEscape(std::string("x\0y", 3)), "x\xEF\xBF\xBDy");
+  EXPECT_EQ(HtmlEscape("\xe2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated sequence
+}
+
+}  // namespace
+}  // namespace spotauth::server
