@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "server/html.h"
+#include "core/html.h"
 
 namespace spotauth::server {
 namespace {

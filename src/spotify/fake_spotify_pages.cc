@@ -1,5 +1,7 @@
 #include "spotify/fake_spotify_pages.h"
 
+#include "core/html.h"
+
 #include <array>
 #include <utility>
 
@@ -54,32 +56,6 @@ std::string PageStart(std::string_view title) {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string_view DescribeScope(std::string_view name) {
   for (const auto& [scope, words] : kScopeWords) {

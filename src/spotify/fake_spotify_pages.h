@@ -24,8 +24,6 @@ struct AuthorizePageModel {
   std::vector<FakeUser> users;        // the user picker; the first is preselected
 };
 
-// Escapes & < > " ' so text is safe in element content and in quoted attribute values.
-std::string HtmlEscape(std::string_view text);
 // Spotify's words for a scope ("Read your currently playing content"); the name itself for a
 // scope without a description.
 std::string_view DescribeScope(std::string_view name);

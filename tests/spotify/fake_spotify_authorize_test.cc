@@ -141,9 +141,7 @@ TEST_F(AuthorizeTest, PageEscapesHostileDisplayNameAndState) {
   EXPECT_NE(html.find("&quot;&gt;&lt;img src=x&gt;"), std::string::npos);
 }
 
-TEST_F(AuthorizeTest, HtmlEscapeCoversAttributeAndElementCharacters) {
-  EXPECT_EQ(HtmlEscape("<a href='x'>\"&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;");
+TEST_F(AuthorizeTest, ScopesAreDescribedInWords) {
   EXPECT_EQ(DescribeScope("user-read-currently-playing"), "Read your currently playing content");
   EXPECT_EQ(DescribeScope("made-up"), "made-up");
 }

@@ -4,10 +4,10 @@
 #include <string>
 #include <string_view>
 
-namespace spotauth::server {
+namespace spotauth {
 
 // Escapes & < > " ' so the text is safe in element content and in quoted attributes.
 // Invalid UTF-8 is replaced with U+FFFD, so a page is always valid UTF-8.
 std::string HtmlEscape(std::string_view text);
 
-}  // namespace spotauth::server
+}  // namespace spotauth

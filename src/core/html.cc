@@ -1,6 +1,6 @@
-#include "server/html.h"
+#include "core/html.h"
 
-namespace spotauth::server {
+namespace spotauth {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
@@ -71,4 +71,4 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
-}  // namespace spotauth::server
+}  // namespace spotauth

@@ -1,8 +1,8 @@
-#include "server/html.h"
+#include "core/html.h"
 
 #include <gtest/gtest.h>
 
-namespace spotauth::server {
+namespace spotauth {
 namespace {
 
 TEST(HtmlEscape, EscapesMarkupCharacters) {
@@ -25,4 +25,4 @@ TEST(HtmlEscape, ReplacesInvalidUtf8AndNul) {
 }
 
 }  // namespace
-}  // namespace spotauth::server
+}  // namespace spotauth
