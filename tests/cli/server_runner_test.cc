@@ -1,0 +1,123 @@
+// The spotauth binary as a process: configuration errors, listening, and a clean SIGTERM stop.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace spotauth::cli {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Child {
+  pid_t pid = -1;
+  int output = -1;  // stdout and stderr together
+};
+
+Child Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], 1);
+    ::dup2(pipe_fds[1], 2);
+    ::close(pipe_fds[0]);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    ::execve(args[0].c_str(), argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  return {pid, pipe_fds[0]};
+}
+
+std::string ReadAll(int fd) {
+  std::string out;
+  std::array<char, 4096> buf;
+  ssize_t n;
+  while ((n = ::read(fd, buf.data(), buf.size())) > 0) out.append(buf.data(), std::size_t(n));
+  ::close(fd);
+  return out;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::uint16_t FreePort() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+bool Connects(std::uint16_t port) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket s(io);
+  boost::system::error_code ec;
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  return !ec;
+}
+
+TEST(ServeCommand, BadConfigurationListsEveryProblemAndExits2) {
+  Child child = Spawn({SPOTAUTH_BINARY, "serve"},
+                      {"SPOTIFY_REDIRECT_URI=http://localhost:5000/callback", "SPOTAUTH_PORT=x"});
+  const std::string out = ReadAll(child.output);
+  EXPECT_EQ(Wait(child.pid), 2);
+  EXPECT_NE(out.find("4 problems"), std::string::npos) << out;
+  EXPECT_NE(out.find("SPOTIFY_CLIENT_ID"), std::string::npos);
+  EXPECT_NE(out.find("openssl rand -hex 32"), std::string::npos);
+  EXPECT_NE(out.find("localhost"), std::string::npos);
+  EXPECT_NE(out.find("SPOTAUTH_PORT"), std::string::npos);
+}
+
+TEST(ServeCommand, ServesThenStopsCleanlyOnSigterm) {
+  const std::uint16_t port = FreePort();
+  const std::string dir = ::testing::TempDir();
+  Child child =
+      Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store",
+             "sqlite://" + dir + "spotauth-serve-test.db"},
+            {"SPOTIFY_CLIENT_ID=id",
+             "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0",
+             "SPOTIFY_REDIRECT_URI=http://127.0.0.1:" + std::to_string(port) + "/callback"});
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    std::this_thread::sleep_for(50ms);
+    up = Connects(port);
+  }
+  EXPECT_TRUE(up);
+  ::kill(child.pid, SIGTERM);
+  const std::string out = ReadAll(child.output);
+  EXPECT_EQ(Wait(child.pid), 0) << out;
+  EXPECT_NE(out.find("stopped"), std::string::npos) << out;
+  EXPECT_FALSE(Connects(port));
+  ::unlink((dir + "spotauth-serve-test.db").c_str());
+  ::unlink((dir + "spotauth-serve-test.db-wal").c_str());
+  ::unlink((dir + "spotauth-serve-test.db-shm").c_str());
+}
+
+TEST(GenSecretCommand, PrintsSixtyFourHexCharacters) {
+  Child child = Spawn({SPOTAUTH_BINARY, "gen-secret"}, {});
+  const std::string out = ReadAll(child.output);
+  EXPECT_EQ(Wait(child.pid), 0);
+  ASSERT_EQ(out.size(), 65u);
+  EXPECT_EQ(out.find_first_not_of("0123456789abcdef\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spotauth::cli
