@@ -10,7 +10,7 @@
 
 namespace spotauth {
 
-std::string Sha256(std::string_view data);                         // 32 bytes
+std::string Sha256(std::string_view data);                            // 32 bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 bytes
 // Compares in time that depends only on the lengths.
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
@@ -31,9 +31,9 @@ std::optional<std::string> AeadOpen(std::string_view key32, std::uint8_t key_id,
 
 // Independent keys derived from one master secret, so that no key serves two purposes.
 struct DerivedKeys {
-  std::string cookie_mac;   // HMAC key for signed cookies
-  std::string token_enc;    // AES-256-GCM key for tokens at rest
-  std::string id_hash;      // HMAC key for hashing session ids into store keys
+  std::string cookie_mac;  // HMAC key for signed cookies
+  std::string token_enc;   // AES-256-GCM key for tokens at rest
+  std::string id_hash;     // HMAC key for hashing session ids into store keys
   static DerivedKeys FromMaster(std::string_view master_secret);
 };
 

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <string>
 #include <string_view>
-
 #include <tl/expected.hpp>
 
 namespace spotauth {
@@ -29,7 +28,7 @@ std::string_view ToString(ErrorCode code);
 
 struct Error {
   ErrorCode code;
-  std::string message;  // for logs; never shown to a browser, never holds a secret
+  std::string message;                  // for logs; never shown to a browser, never holds a secret
   std::chrono::seconds retry_after{0};  // set with kRateLimited
 };
 

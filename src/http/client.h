@@ -1,12 +1,11 @@
 // HttpClient: outbound HTTP(S) requests on the caller's event loop.
 #pragma once
 
-#include <chrono>
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <chrono>
+#include <string>
 
 #include "core/result.h"
 

@@ -1,9 +1,9 @@
 #include "spotify/fake_spotify_pages.h"
 
-#include "core/html.h"
-
 #include <array>
 #include <utility>
+
+#include "core/html.h"
 
 namespace spotauth::spotify {
 namespace {
@@ -55,7 +55,6 @@ std::string PageStart(std::string_view title) {
 }
 
 }  // namespace
-
 
 std::string_view DescribeScope(std::string_view name) {
   for (const auto& [scope, words] : kScopeWords) {

@@ -17,9 +17,9 @@ namespace spotauth::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
+using spotauth::testing::RunAwaitable;
 using testing::LoopbackServer;
 using testing::NginxFixture;
-using spotauth::testing::RunAwaitable;
 using namespace std::chrono_literals;
 
 std::unique_ptr<BeastHttpClient> MakeClient(boost::asio::io_context& io,

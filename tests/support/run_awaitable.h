@@ -1,15 +1,14 @@
 // Drives an awaitable to completion, so tests can call coroutine APIs as plain functions.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <exception>
 #include <optional>
 #include <stdexcept>
 #include <utility>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 
 namespace spotauth::testing {
 
