@@ -22,7 +22,7 @@ void BM_RenderSignedIn(benchmark::State& state) {
     bytes = page.size();
     benchmark::DoNotOptimize(page);
   }
-  state.counters["page_bytes"] = static_cast<double>(bytes);
+  state.SetLabel(std::to_string(bytes) + "-byte page");
 }
 BENCHMARK(BM_RenderSignedIn);
 

@@ -19,7 +19,7 @@ void BM_OpenToken(benchmark::State& state) {
     if (!token) state.SkipWithError("token did not open");
     benchmark::DoNotOptimize(token);
   }
-  state.counters["sealed_bytes"] = static_cast<double>(sealed.size());
+  state.SetLabel(std::to_string(sealed.size()) + " sealed bytes");
 }
 BENCHMARK(BM_OpenToken);
 
