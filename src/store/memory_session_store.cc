@@ -17,8 +17,13 @@ awaitable<Result<bool>> MemorySessionStore::AddPending(std::string key, PendingL
   const TimePoint now = clock_.Now();
   std::lock_guard lock(mutex_);
   if (pending_.size() >= max_pending) {
-    // Only at the cap is it worth a full pass: expired entries must not count against it.
-    std::erase_if(pending_, [&](const auto& e) { return e.second.expires_at <= now; });
+    // Expired entries must not count against the cap, but a full pass per refusal would make
+    // each refused /login of a flood cost O(cap) under the lock that page loads need too:
+    // sweep at most once per kCapSweepInterval.
+    if (now >= next_cap_sweep_) {
+      std::erase_if(pending_, [&](const auto& e) { return e.second.expires_at <= now; });
+      next_cap_sweep_ = now + kCapSweepInterval;
+    }
     if (pending_.size() >= max_pending) co_return false;
   }
   pending_.insert_or_assign(std::move(key), std::move(login));

@@ -34,6 +34,7 @@ class MemorySessionStore final : public SessionStore {
 
   const Clock& clock_;
   std::mutex mutex_;
+  TimePoint next_cap_sweep_{};
   std::unordered_map<std::string, PendingLogin> pending_;
   std::unordered_map<std::string, Session> sessions_;
   std::unordered_map<std::string, Lease> leases_;

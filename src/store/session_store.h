@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -38,6 +39,10 @@ struct Session {
 //   can be used once even when two callbacks race.
 // - Thread-safe: any method may be awaited from any event loop at the same time.
 // - Errors (disk, connection) are kStore; they never throw.
+// How often a backend at the pending-login cap may look for expired entries to make room: an
+// expired login may hold its place this much longer, and a flood of refusals stays cheap.
+inline constexpr std::chrono::seconds kCapSweepInterval{1};
+
 // The interface is asynchronous so that a networked backend (Redis) fits without changing callers.
 class SessionStore {
  public:

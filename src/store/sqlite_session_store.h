@@ -58,6 +58,7 @@ class SqliteSessionStore final : public SessionStore {
   // Pending logins counted in memory so the cap costs nothing per /login; recounted from the
   // table when the cap is reached (after expired rows are removed) and at every sweep.
   std::atomic<std::int64_t> pending_count_{0};
+  std::atomic<std::int64_t> next_cap_sweep_{0};
 };
 
 }  // namespace spotauth::store
