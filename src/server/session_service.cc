@@ -180,8 +180,8 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
       std::min(now + config.session_idle, record.created_at + config.session_lifetime);
   if (wanted - record.expires_at > config.session_idle / 10) {
     record.expires_at = wanted;
-    if (auto put = co_await app_.store.PutSession((*session)->key, record); !put) {
-      co_return tl::unexpected(put.error());
+    if (auto touched = co_await app_.store.TouchSession((*session)->key, wanted); !touched) {
+      co_return tl::unexpected(touched.error());
     }
   }
   co_return session;

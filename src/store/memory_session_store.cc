@@ -56,6 +56,14 @@ awaitable<Result<std::optional<Session>>> MemorySessionStore::GetSession(std::st
   co_return it->second;
 }
 
+awaitable<Result<void>> MemorySessionStore::TouchSession(std::string key, TimePoint expires_at) {
+  const TimePoint now = clock_.Now();
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(key);
+  if (it != sessions_.end() && it->second.expires_at > now) it->second.expires_at = expires_at;
+  co_return Result<void>{};
+}
+
 awaitable<Result<void>> MemorySessionStore::DeleteSession(std::string key) {
   std::lock_guard lock(mutex_);
   sessions_.erase(key);

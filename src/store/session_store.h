@@ -60,6 +60,11 @@ class SessionStore {
                                                                         Session session) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<Result<std::optional<Session>>> GetSession(
       std::string key) = 0;
+  // Moves an existing, unexpired session's expiry to `expires_at` without rewriting its data,
+  // so sliding the idle lifetime cannot overwrite a token a concurrent refresh just stored.
+  // Touching an absent session does nothing and succeeds.
+  [[nodiscard]] virtual boost::asio::awaitable<Result<void>> TouchSession(std::string key,
+                                                                          TimePoint expires_at) = 0;
   // Deleting an absent session succeeds.
   [[nodiscard]] virtual boost::asio::awaitable<Result<void>> DeleteSession(std::string key) = 0;
 

@@ -302,6 +302,18 @@ awaitable<Result<std::optional<Session>>> SqliteSessionStore::GetSession(std::st
   co_return found;
 }
 
+awaitable<Result<void>> SqliteSessionStore::TouchSession(std::string key, TimePoint expires_at) {
+  auto conn = ForThisThread();
+  if (!conn) co_return tl::unexpected(conn.error());
+  Connection& db = **conn;
+  auto stmt = db.Prepare("UPDATE sessions SET expires_at = ? WHERE key = ? AND expires_at > ?");
+  if (!stmt) co_return tl::unexpected(stmt.error());
+  sqlite3_bind_int64(*stmt, 1, ToInt(expires_at));
+  BindText(*stmt, 2, key);
+  sqlite3_bind_int64(*stmt, 3, ToInt(clock_.Now()));
+  co_return db.Run(*stmt);
+}
+
 awaitable<Result<void>> SqliteSessionStore::DeleteSession(std::string key) {
   auto conn = ForThisThread();
   if (!conn) co_return tl::unexpected(conn.error());

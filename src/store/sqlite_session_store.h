@@ -34,6 +34,7 @@ class SqliteSessionStore final : public SessionStore {
   boost::asio::awaitable<Result<std::optional<PendingLogin>>> TakePending(std::string key) override;
   boost::asio::awaitable<Result<void>> PutSession(std::string key, Session session) override;
   boost::asio::awaitable<Result<std::optional<Session>>> GetSession(std::string key) override;
+  boost::asio::awaitable<Result<void>> TouchSession(std::string key, TimePoint expires_at) override;
   boost::asio::awaitable<Result<void>> DeleteSession(std::string key) override;
   boost::asio::awaitable<Result<bool>> TryLock(std::string key, std::string owner,
                                                TimePoint until) override;

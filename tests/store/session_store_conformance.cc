@@ -51,6 +51,26 @@ TEST_P(SessionStoreConformance, ExpiredSessionReadsEmpty) {
   EXPECT_FALSE(RunAwaitable(store_->GetSession("k1")).value().has_value());
 }
 
+TEST_P(SessionStoreConformance, TouchMovesTheExpiryAndKeepsTheData) {
+  const Session s = MakeSession(clock_);
+  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", s)));
+  ASSERT_TRUE(RunAwaitable(store_->TouchSession("k1", clock_.Now() + 3h)));
+  clock_.Advance(2h);
+  auto got = RunAwaitable(store_->GetSession("k1"));
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->sealed_token, s.sealed_token);
+  EXPECT_EQ((*got)->expires_at, s.created_at + 3h);
+}
+
+TEST_P(SessionStoreConformance, TouchDoesNotResurrectOrCreate) {
+  ASSERT_TRUE(RunAwaitable(store_->TouchSession("absent", clock_.Now() + 1h)));
+  EXPECT_FALSE(RunAwaitable(store_->GetSession("absent")).value().has_value());
+  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", MakeSession(clock_))));
+  clock_.Advance(1h);
+  ASSERT_TRUE(RunAwaitable(store_->TouchSession("k1", clock_.Now() + 1h)));
+  EXPECT_FALSE(RunAwaitable(store_->GetSession("k1")).value().has_value());
+}
+
 TEST_P(SessionStoreConformance, DeletedSessionIsGoneAndOthersStay) {
   ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", MakeSession(clock_, "alice"))));
   ASSERT_TRUE(RunAwaitable(store_->PutSession("k2", MakeSession(clock_, "bob"))));
