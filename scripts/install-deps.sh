@@ -8,7 +8,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   libssl-dev libsqlite3-dev libhiredis-dev libcli11-dev libspdlog-dev libfmt-dev
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev)
 test_pkgs=(nginx-light redis-server openssl curl)
-bench_pkgs=(nginx-light wrk)
+bench_pkgs=(nginx-light wrk curl)
 browser_pkgs=(chromium nodejs npm)
 
 want=("${build_pkgs[@]}")
