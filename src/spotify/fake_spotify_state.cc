@@ -137,15 +137,16 @@ void AddDemoDefaults(FakeSpotifyState& state, std::string client_id, std::string
   using std::chrono::milliseconds;
   state.AddClient(
       FakeClient{std::move(client_id), std::move(client_secret), std::move(redirect_uris)});
-  state.PutUser(
-      FakeUser{"demo-user", "Demo User",
-               FakePlayback{FakeTrack{"Windowlicker",
-                                      {"Aphex Twin"},
-                                      "Windowlicker",
-                                      "https://i.scdn.co/image/ab67616d0000b273windowlicker",
-                                      milliseconds{366'000},
-                                      "6Hmj7SrLRbreLVfVS7mV1S"},
-                            true, milliseconds{83'000}}});
+  state.PutUser(FakeUser{"demo-user", "Demo User",
+                         FakePlayback{FakeTrack{"Windowlicker",
+                                                {"Aphex Twin"},
+                                                "Windowlicker",
+                                                // No album art: a made-up CDN address would show a
+                                                // broken image in the demo.
+                                                "",
+                                                milliseconds{366'000},
+                                                "6Hmj7SrLRbreLVfVS7mV1S"},
+                                      true, milliseconds{83'000}}});
   state.PutUser(
       FakeUser{"second-user", "Second User",
                FakePlayback{FakeEpisode{"Episode 1: Loopback", "The Stand-in Show",

@@ -46,7 +46,7 @@ async function withPage(name, body) {
   const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
   context.setDefaultTimeout(kStepTimeout);
   context.setDefaultNavigationTimeout(kStepTimeout);
-  // Hermetic: only loopback is reached (the stand-in's album art points at i.scdn.co).
+  // Hermetic: only loopback is reached, whatever a page links to.
   await context.route((url) => !isLoopback(url), (route) => route.abort('blockedbyclient'));
   const page = await context.newPage();
   const cspViolations = [];

@@ -72,6 +72,13 @@ TEST_F(WebApiTest, UnknownPathUnderV1IsANotFoundJsonError) {
 }
 
 TEST_F(CurrentlyPlayingTest, TrackHasTheFullShape) {
+  FakeTrack track{"Windowlicker",
+                  {"Aphex Twin"},
+                  "Windowlicker",
+                  "https://i.scdn.co/image/cover",
+                  std::chrono::milliseconds{366'000},
+                  "6Hmj7SrLRbreLVfVS7mV1S"};
+  state_.SetPlayback("demo-user", FakePlayback{track, true, std::chrono::milliseconds{83'000}});
   auto response = Playing();
   ASSERT_EQ(response.result(), beast_http::status::ok) << response.body();
   auto body = Json(response);
@@ -85,7 +92,8 @@ TEST_F(CurrentlyPlayingTest, TrackHasTheFullShape) {
   EXPECT_EQ(item.at("name").as_string(), "Windowlicker");
   EXPECT_EQ(item.at("artists").at(0).at("name").as_string(), "Aphex Twin");
   EXPECT_EQ(item.at("album").at("name").as_string(), "Windowlicker");
-  EXPECT_FALSE(item.at("album").at("images").at(0).at("url").as_string().empty());
+  EXPECT_EQ(item.at("album").at("images").at(0).at("url").as_string(),
+            "https://i.scdn.co/image/cover");
   EXPECT_EQ(item.at("duration_ms").as_int64(), 366'000);
   EXPECT_EQ(item.at("id").as_string(), "6Hmj7SrLRbreLVfVS7mV1S");
   EXPECT_EQ(item.at("uri").as_string(), "spotify:track:6Hmj7SrLRbreLVfVS7mV1S");
