@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps deps-test build test test-asan demo bench format clean
+.PHONY: all deps deps-test build test test-asan demo bench fuzz format clean
 
 all: build
 
@@ -33,6 +33,15 @@ demo: build
 bench: build
 	@scripts/install-deps.sh build bench
 	bench/run.sh $(BUILD_DIR)
+
+# libFuzzer targets (clang) for core's parsers of outside input; FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@scripts/install-deps.sh build fuzz
+	cmake -S fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build/fuzz -j $(JOBS)
+	for t in build/fuzz/*_fuzz; do mkdir -p build/fuzz/corpus/$$(basename $$t); \
+	  $$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$(basename $$t) || exit 1; done
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

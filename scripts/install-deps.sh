@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages spotauth needs, skipping those already present.
-# Usage: scripts/install-deps.sh [build|test|bench|browser]...   (default: build)
+# Usage: scripts/install-deps.sh [build|test|bench|browser|fuzz]...   (default: build)
 set -euo pipefail
 
 build_pkgs=(build-essential cmake ninja-build pkg-config
@@ -10,6 +10,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
 test_pkgs=(nginx-light redis-server openssl curl)
 bench_pkgs=(nginx-light wrk curl)
 browser_pkgs=(chromium nodejs npm)
+fuzz_pkgs=(clang libclang-rt-dev)
 
 want=("${build_pkgs[@]}")
 for group in "$@"; do
@@ -18,6 +19,7 @@ for group in "$@"; do
     test) want+=("${test_pkgs[@]}") ;;
     bench) want+=("${bench_pkgs[@]}") ;;
     browser) want+=("${browser_pkgs[@]}") ;;
+    fuzz) want+=("${fuzz_pkgs[@]}") ;;
     *) echo "unknown package group: $group" >&2; exit 2 ;;
   esac
 done
