@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/random.h"
+#include "http/beast_http_client.h"
 #include "server/app_context.h"
 #include "server/listener.h"
 #include "server/login_app.h"
@@ -83,6 +84,12 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
     return 1;
   }
   server::AppContext app(config, clock, random, **store);
+  // One TLS context for every loop: loading the CA store is most of start-up's work.
+  auto tls = http::MakeTlsClientContext(config.ca_file);
+  if (!tls) {
+    std::cerr << "spotauth: cannot set up TLS for Spotify: " << tls.error().message << "\n";
+    return 1;
+  }
 
   server::ListenerOptions options;
   options.host = config.host;
@@ -91,8 +98,8 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   options.access_log = config.access_log;
   server::Listener listener(
-      options, [&app](boost::asio::io_context& io) -> std::unique_ptr<http::RequestHandler> {
-        auto handler = server::LoginApp::Create(app, io.get_executor());
+      options, [&app, &tls](boost::asio::io_context& io) -> std::unique_ptr<http::RequestHandler> {
+        auto handler = server::LoginApp::Create(app, io.get_executor(), *tls);
         if (!handler) {
           spdlog::error("cannot set up the upstream client: {}", handler.error().message);
           return nullptr;

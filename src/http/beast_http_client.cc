@@ -123,33 +123,45 @@ asio::awaitable<error_code> ReadResponse(Stream& stream, beast::flat_buffer& buf
 
 }  // namespace
 
-Result<std::unique_ptr<BeastHttpClient>> BeastHttpClient::Create(asio::any_io_executor executor,
-                                                                 Options options) {
+Result<std::shared_ptr<ssl::context>> MakeTlsClientContext(const std::string& ca_file) {
   try {
-    ssl::context context(ssl::context::tls_client);
-    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    context.set_verify_mode(ssl::verify_peer);
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1);
+    context->set_verify_mode(ssl::verify_peer);
     error_code ec;
-    if (options.ca_file.empty()) {
-      context.set_default_verify_paths(ec);
+    if (ca_file.empty()) {
+      context->set_default_verify_paths(ec);
       if (ec) return MakeError(ErrorCode::kTls, "loading the system CA store: " + ec.message());
     } else {
-      context.load_verify_file(options.ca_file, ec);
+      context->load_verify_file(ca_file, ec);
       if (ec) {
         return MakeError(ErrorCode::kInvalidArgument,
-                         "loading CA file " + options.ca_file + ": " + ec.message());
+                         "loading CA file " + ca_file + ": " + ec.message());
       }
     }
-    return std::unique_ptr<BeastHttpClient>(
-        new BeastHttpClient(std::move(executor), std::move(options), std::move(context)));
+    return context;
   } catch (const std::exception& e) {
     return MakeError(ErrorCode::kTls, std::string("setting up TLS: ") + e.what());
   }
 }
 
+Result<std::unique_ptr<BeastHttpClient>> BeastHttpClient::Create(asio::any_io_executor executor,
+                                                                 Options options) {
+  auto context = MakeTlsClientContext(options.ca_file);
+  if (!context) return tl::unexpected(context.error());
+  return Create(std::move(executor), std::move(options), std::move(*context));
+}
+
+std::unique_ptr<BeastHttpClient> BeastHttpClient::Create(
+    asio::any_io_executor executor, Options options, std::shared_ptr<ssl::context> tls_context) {
+  return std::unique_ptr<BeastHttpClient>(
+      new BeastHttpClient(std::move(executor), std::move(options), std::move(tls_context)));
+}
+
 BeastHttpClient::BeastHttpClient(asio::any_io_executor executor, Options options,
-                                 ssl::context tls_context)
+                                 std::shared_ptr<ssl::context> tls_context)
     : executor_(std::move(executor)),
       options_(std::move(options)),
       tls_context_(std::move(tls_context)) {}
@@ -209,7 +221,7 @@ asio::awaitable<Result<BeastHttpClient::ConnectionPtr>> BeastHttpClient::Connect
     endpoints = std::move(*resolved);
   }
 
-  auto connection = std::make_unique<Connection>(executor_, url.tls ? &tls_context_ : nullptr);
+  auto connection = std::make_unique<Connection>(executor_, url.tls ? tls_context_.get() : nullptr);
   beast::tcp_stream& transport = connection->Tcp();
   transport.expires_at(deadline);
   auto [connect_ec, endpoint] = co_await transport.async_connect(endpoints, kToken);

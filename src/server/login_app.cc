@@ -51,14 +51,19 @@ std::optional<CallbackParams> ReadCallbackParams(const urls::url_view& url) {
 }  // namespace
 
 Result<std::unique_ptr<LoginApp>> LoginApp::Create(AppContext& app,
-                                                   boost::asio::any_io_executor executor) {
+                                                   boost::asio::any_io_executor executor,
+                                                   std::shared_ptr<boost::asio::ssl::context> tls) {
   http::BeastHttpClient::Options options;
   options.timeout = app.config.upstream_timeout;
   options.allow_plain_http = app.config.allow_plain_http_upstream;
   options.ca_file = app.config.ca_file;
-  auto client = http::BeastHttpClient::Create(std::move(executor), std::move(options));
-  if (!client) return tl::unexpected(client.error());
-  return std::make_unique<LoginApp>(app, std::move(*client));
+  if (!tls) {
+    auto made = http::MakeTlsClientContext(options.ca_file);
+    if (!made) return tl::unexpected(made.error());
+    tls = std::move(*made);
+  }
+  return std::make_unique<LoginApp>(
+      app, http::BeastHttpClient::Create(std::move(executor), std::move(options), std::move(tls)));
 }
 
 LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 
 #include "http/client.h"
@@ -25,9 +26,11 @@ namespace spotauth::server {
 // hold their cookies on the host Spotify sends them back to).
 class LoginApp final : public http::RequestHandler {
  public:
-  // Builds the loop's own HttpClient and Spotify clients on `executor`.
+  // Builds the loop's own HttpClient and Spotify clients on `executor`, sharing `tls` (from
+  // http::MakeTlsClientContext) with the other loops; null: a context of its own.
   [[nodiscard]] static Result<std::unique_ptr<LoginApp>> Create(
-      AppContext& app, boost::asio::any_io_executor executor);
+      AppContext& app, boost::asio::any_io_executor executor,
+      std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   // With a caller-made HttpClient (tests).
   LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client);
 
