@@ -146,8 +146,7 @@ awaitable<tl::expected<LoginDone, Problem>> SessionService::CompleteLogin(
   }
   spdlog::info("login completed: spotify user {}", user->id);
   co_return LoginDone{
-      SignCookie(app_.cookies.session, id, now + config.session_lifetime, app_.keys.cookie_mac),
-      user->id};
+      SignCookie(app_.cookies.session, id, now + config.session_lifetime, app_.keys.cookie_mac)};
 }
 
 awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string id,

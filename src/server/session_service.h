@@ -31,7 +31,6 @@ struct CallbackParams {
 
 struct LoginDone {
   std::string session_cookie;  // signed value for CookieNames::session
-  std::string user_id;
 };
 
 struct ActiveSession {

@@ -297,14 +297,12 @@ TEST(LoginFlow, GetLogoutShowsAConfirmationForm) {
 
 TEST(LoginFlow, OtherHostNamesAreSentToThePublicOrigin) {
   LoginHarness harness;
-  TestBrowser browser;
   const std::string response =
       RawExchange(harness.Port(),
                   "GET /login?x=1 HTTP/1.1\r\nHost: localhost:" + std::to_string(harness.Port()) +
                       "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(response.rfind("HTTP/1.1 308", 0), 0u) << response;
   EXPECT_NE(response.find("Location: " + harness.Origin() + "/login?x=1\r\n"), std::string::npos);
-  (void)browser;
 }
 
 TEST(LoginFlow, HealthReadinessNotFoundMethodAndHead) {
