@@ -9,9 +9,9 @@
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/random.h"
-#include "server/listener.h"
-#include "spotify/fake_spotify_handler.h"
-#include "spotify/fake_spotify_state.h"
+#include "http/listener.h"
+#include "fake_spotify/handler.h"
+#include "fake_spotify/state.h"
 
 namespace spotauth::cli {
 
@@ -23,14 +23,14 @@ int RunDemo(const DemoOptions& options) {
   const std::string client_secret = options.pkce ? "" : HexEncode(random.Bytes(16));
 
   // The stand-in Spotify, on a port the kernel chooses.
-  spotify::FakeSpotifyState state(clock, random);
-  spotify::AddDemoDefaults(state, client_id, client_secret, {redirect_uri});
+  fake_spotify::FakeSpotifyState state(clock, random);
+  fake_spotify::AddDemoDefaults(state, client_id, client_secret, {redirect_uri});
   state.SetAutoApprove(options.auto_approve, "demo-user");
-  server::ListenerOptions fake_options;
+  http::ListenerOptions fake_options;
   fake_options.access_log = false;
-  server::Listener fake(fake_options, [&state](boost::asio::io_context&) {
-    return std::make_unique<spotify::FakeSpotifyHandler>(state,
-                                                         spotify::FakeSpotifyHandlerOptions{true});
+  http::Listener fake(fake_options, [&state](boost::asio::io_context&) {
+    return std::make_unique<fake_spotify::FakeSpotifyHandler>(state,
+                                                         fake_spotify::FakeSpotifyHandlerOptions{true});
   });
   if (auto started = fake.Start(); !started) {
     std::cerr << "demo: cannot start the stand-in Spotify: " << started.error().message << "\n";

@@ -8,26 +8,26 @@
 
 #include "core/clock.h"
 #include "core/random.h"
-#include "server/listener.h"
-#include "spotify/fake_spotify_handler.h"
-#include "spotify/fake_spotify_state.h"
+#include "http/listener.h"
+#include "fake_spotify/handler.h"
+#include "fake_spotify/state.h"
 
 namespace spotauth::cli {
 
 int RunFakeSpotify(const FakeSpotifyCommandOptions& options) {
   SystemClock clock;
   OpenSslRandom random;
-  spotify::FakeSpotifyState state(clock, random);
-  spotify::AddDemoDefaults(state, options.client_id, options.client_secret, options.redirect_uris);
+  fake_spotify::FakeSpotifyState state(clock, random);
+  fake_spotify::AddDemoDefaults(state, options.client_id, options.client_secret, options.redirect_uris);
   state.SetAutoApprove(options.auto_approve, "demo-user");
 
-  const spotify::FakeSpotifyHandlerOptions handler_options{options.control};
-  server::ListenerOptions listener_options;
+  const fake_spotify::FakeSpotifyHandlerOptions handler_options{options.control};
+  http::ListenerOptions listener_options;
   listener_options.host = options.host;
   listener_options.port = options.port;
   listener_options.threads = options.threads;
-  server::Listener listener(listener_options, [&state, handler_options](boost::asio::io_context&) {
-    return std::make_unique<spotify::FakeSpotifyHandler>(state, handler_options);
+  http::Listener listener(listener_options, [&state, handler_options](boost::asio::io_context&) {
+    return std::make_unique<fake_spotify::FakeSpotifyHandler>(state, handler_options);
   });
   // Installed before Start: a signal during start-up is queued and ends the run cleanly
   // instead of killing the process with the default action.

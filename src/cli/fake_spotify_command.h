@@ -19,7 +19,7 @@ struct FakeSpotifyCommandOptions {
   bool control = true;        // serve /__control/ (docs/fake-spotify.md)
 };
 
-// Serves the stand-in with the demo users on a server::Listener, prints
+// Serves the stand-in with the demo users on a http::Listener, prints
 // "fake-spotify listening on http://HOST:PORT" to stdout once it accepts connections, and runs
 // until SIGINT or SIGTERM. Returns the process exit code: 0 after a signal, 1 when the listener
 // cannot start (the reason goes to stderr).

@@ -14,31 +14,12 @@
 #include "core/random.h"
 #include "http/beast_http_client.h"
 #include "server/app_context.h"
-#include "server/listener.h"
+#include "http/listener.h"
 #include "server/login_app.h"
-#include "store/memory_session_store.h"
-#include "store/sqlite_session_store.h"
+#include "store/open_session_store.h"
 
 namespace spotauth::cli {
 namespace {
-
-Result<std::unique_ptr<store::SessionStore>> OpenStore(const server::StoreLocation& where,
-                                                       const Clock& clock) {
-  using Kind = server::StoreLocation::Kind;
-  switch (where.kind) {
-    case Kind::kMemory:
-      return std::make_unique<store::MemorySessionStore>(clock);
-    case Kind::kSqlite: {
-      auto opened = store::SqliteSessionStore::Open({where.path}, clock);
-      if (!opened) return tl::unexpected(opened.error());
-      return std::unique_ptr<store::SessionStore>(std::move(*opened));
-    }
-    case Kind::kRedis:
-      break;
-  }
-  return MakeError(ErrorCode::kInvalidArgument,
-                   "the Redis store is not available in this build yet; use sqlite or memory");
-}
 
 // Removes expired sessions and pending logins once a minute, off the event loops.
 class Sweeper {
@@ -78,7 +59,7 @@ class Sweeper {
 int RunServer(const server::Config& config, const std::function<void()>& on_listening) {
   SystemClock clock;
   OpenSslRandom random;
-  auto store = OpenStore(config.store, clock);
+  auto store = store::OpenSessionStore(config.store, clock);
   if (!store) {
     std::cerr << "spotauth: cannot open the session store: " << store.error().message << "\n";
     return 1;
@@ -91,13 +72,13 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
     return 1;
   }
 
-  server::ListenerOptions options;
+  http::ListenerOptions options;
   options.host = config.host;
   options.port = config.port;
   options.threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   options.access_log = config.access_log;
-  server::Listener listener(
+  http::Listener listener(
       options, [&app, &tls](boost::asio::io_context& io) -> std::unique_ptr<http::RequestHandler> {
         auto handler = server::LoginApp::Create(app, io.get_executor(), *tls);
         if (!handler) {

@@ -32,7 +32,6 @@ namespace spotauth::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
@@ -54,7 +53,7 @@ struct BeastHttpClient::Connection {
 
   std::variant<std::monostate, beast::tcp_stream, TlsStream> stream;
   beast::flat_buffer buffer;
-  Clock::time_point idle_since;
+  SteadyClock::time_point idle_since;
 };
 
 namespace {
@@ -63,7 +62,7 @@ constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
 
 // The peer went away: what a closed idle connection looks like when it is next used.
 bool IsPeerClosed(const error_code& ec) {
-  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+  return ec == beast_http::error::end_of_stream || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
          ec == asio::error::connection_aborted || ec == ssl::error::stream_truncated;
 }
@@ -73,8 +72,8 @@ Error MapIoError(const error_code& ec, std::string_view step, const std::string&
   if (ec == beast::error::timeout) {
     return Error{ErrorCode::kTimeout, std::string(step) + " " + origin + ": deadline passed", {}};
   }
-  if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit ||
-      ec == bhttp::error::buffer_overflow) {
+  if (ec == beast_http::error::body_limit || ec == beast_http::error::header_limit ||
+      ec == beast_http::error::buffer_overflow) {
     return Error{ErrorCode::kTooLarge, std::move(message), {}};
   }
   if (IsPeerClosed(ec)) return Error{ErrorCode::kUnavailable, std::move(message), {}};
@@ -82,7 +81,7 @@ Error MapIoError(const error_code& ec, std::string_view step, const std::string&
       ec.category() == ssl::error::get_stream_category()) {
     return Error{ErrorCode::kTls, std::move(message), {}};
   }
-  if (ec.category() == bhttp::make_error_code(bhttp::error::partial_message).category()) {
+  if (ec.category() == beast_http::make_error_code(beast_http::error::partial_message).category()) {
     return Error{ErrorCode::kUpstreamProtocol, std::move(message), {}};
   }
   return Error{ErrorCode::kUnavailable, std::move(message), {}};
@@ -107,16 +106,16 @@ bool LooksClosed(beast::tcp_stream& transport, bool tls) {
 
 template <class Stream>
 asio::awaitable<error_code> WriteRequest(Stream& stream,
-                                         bhttp::request<bhttp::string_body>& request) {
-  auto [ec, bytes] = co_await bhttp::async_write(stream, request, kToken);
+                                         beast_http::request<beast_http::string_body>& request) {
+  auto [ec, bytes] = co_await beast_http::async_write(stream, request, kToken);
   std::ignore = bytes;
   co_return ec;
 }
 
 template <class Stream>
 asio::awaitable<error_code> ReadResponse(Stream& stream, beast::flat_buffer& buffer,
-                                         bhttp::response_parser<bhttp::string_body>& parser) {
-  auto [ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kToken);
+                                         beast_http::response_parser<beast_http::string_body>& parser) {
+  auto [ec, bytes] = co_await beast_http::async_read(stream, buffer, parser, kToken);
   std::ignore = bytes;
   co_return ec;
 }
@@ -178,7 +177,7 @@ BeastHttpClient::ConnectionPtr BeastHttpClient::TakeIdle(const std::string& orig
   auto it = idle_.find(origin);
   if (it == idle_.end()) return nullptr;
   auto& connections = it->second;
-  const auto now = Clock::now();
+  const auto now = SteadyClock::now();
   ConnectionPtr found;
   // Most recently used first: it is the least likely to have been closed by the peer.
   while (!connections.empty() && !found) {
@@ -196,18 +195,18 @@ BeastHttpClient::ConnectionPtr BeastHttpClient::TakeIdle(const std::string& orig
 
 void BeastHttpClient::ReturnIdle(const std::string& origin, ConnectionPtr connection) {
   if (options_.max_idle_per_origin == 0) return;
-  connection->idle_since = Clock::now();
+  connection->idle_since = SteadyClock::now();
   auto& connections = idle_[origin];
   connections.push_back(std::move(connection));
   while (connections.size() > options_.max_idle_per_origin ||
          (!connections.empty() &&
-          connections.front()->idle_since + options_.idle_lifetime < Clock::now())) {
+          connections.front()->idle_since + options_.idle_lifetime < SteadyClock::now())) {
     connections.pop_front();
   }
 }
 
 asio::awaitable<Result<BeastHttpClient::ConnectionPtr>> BeastHttpClient::Connect(
-    const RequestUrl& url, Clock::time_point deadline) {
+    const RequestUrl& url, SteadyClock::time_point deadline) {
   const std::string origin = url.Origin();
   std::vector<tcp::endpoint> endpoints;
   if (url.host_is_ip) {
@@ -268,15 +267,15 @@ asio::awaitable<Result<BeastHttpClient::ConnectionPtr>> BeastHttpClient::Connect
 
 asio::awaitable<Result<ClientResponse>> BeastHttpClient::Exchange(
     Connection& connection, const RequestUrl& url, const ClientRequest& request,
-    Clock::time_point deadline, bool& keep_alive, bool& closed_before_response) {
+    SteadyClock::time_point deadline, bool& keep_alive, bool& closed_before_response) {
   const std::string origin = url.Origin();
-  bhttp::request<bhttp::string_body> message{request.method, url.target, 11};
+  beast_http::request<beast_http::string_body> message{request.method, url.target, 11};
   for (const auto& field : request.headers) {
     message.insert(field.name_string(), field.value());
   }
-  message.set(bhttp::field::host, url.HostHeader());
-  if (message.find(bhttp::field::user_agent) == message.end()) {
-    message.set(bhttp::field::user_agent, options_.user_agent);
+  message.set(beast_http::field::host, url.HostHeader());
+  if (message.find(beast_http::field::user_agent) == message.end()) {
+    message.set(beast_http::field::user_agent, options_.user_agent);
   }
   message.body() = request.body;
   message.prepare_payload();
@@ -295,11 +294,11 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Exchange(
 
   // Interim 1xx responses (e.g. 103 Early Hints) precede the real one on the same connection.
   for (;;) {
-    bhttp::response_parser<bhttp::string_body> parser;
+    beast_http::response_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser.body_limit(options_.max_body_bytes);
     // A response to HEAD announces a length but carries no body (RFC 9110 §9.3.2).
-    if (request.method == bhttp::verb::head) parser.skip(true);
+    if (request.method == beast_http::verb::head) parser.skip(true);
     if (auto* tls = std::get_if<TlsStream>(&connection.stream)) {
       ec = co_await ReadResponse(*tls, connection.buffer, parser);
     } else {
@@ -320,7 +319,7 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Exchange(
     ClientResponse result;
     result.status = status;
     result.body = std::move(response.body());
-    result.headers = std::move(static_cast<bhttp::fields&>(response.base()));
+    result.headers = std::move(static_cast<beast_http::fields&>(response.base()));
     co_return result;
   }
 }
@@ -340,7 +339,7 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Send(ClientRequest requ
       }
     }
     const auto timeout = request.timeout.count() > 0 ? request.timeout : options_.timeout;
-    const auto deadline = Clock::now() + timeout;
+    const auto deadline = SteadyClock::now() + timeout;
 
     for (int attempt = 0;; ++attempt) {
       ConnectionPtr connection = attempt == 0 ? TakeIdle(origin) : nullptr;

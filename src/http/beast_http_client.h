@@ -85,7 +85,7 @@ class BeastHttpClient final : public HttpClient {
  private:
   struct Connection;
   using ConnectionPtr = std::unique_ptr<Connection>;
-  using Clock = std::chrono::steady_clock;
+  using SteadyClock = std::chrono::steady_clock;
 
   BeastHttpClient(boost::asio::any_io_executor executor, Options options,
                   std::shared_ptr<boost::asio::ssl::context> tls_context);
@@ -93,10 +93,10 @@ class BeastHttpClient final : public HttpClient {
   ConnectionPtr TakeIdle(const std::string& origin);
   void ReturnIdle(const std::string& origin, ConnectionPtr connection);
   boost::asio::awaitable<Result<ConnectionPtr>> Connect(const RequestUrl& url,
-                                                        Clock::time_point deadline);
+                                                        SteadyClock::time_point deadline);
   boost::asio::awaitable<Result<ClientResponse>> Exchange(
       Connection& connection, const RequestUrl& url, const ClientRequest& request,
-      Clock::time_point deadline, bool& keep_alive, bool& closed_before_response);
+      SteadyClock::time_point deadline, bool& keep_alive, bool& closed_before_response);
 
   boost::asio::any_io_executor executor_;
   Options options_;

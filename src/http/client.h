@@ -8,20 +8,21 @@
 #include <string>
 
 #include "core/result.h"
+#include "http/message.h"
 
 namespace spotauth::http {
 
 struct ClientRequest {
-  boost::beast::http::verb method = boost::beast::http::verb::get;
+  beast_http::verb method = beast_http::verb::get;
   std::string url;  // absolute: https://host[:port]/path?query (http:// only where allowed)
-  boost::beast::http::fields headers;
+  beast_http::fields headers;
   std::string body;
   std::chrono::milliseconds timeout{0};  // whole exchange incl. connect and TLS; 0: default
 };
 
 struct ClientResponse {
   unsigned status = 0;
-  boost::beast::http::fields headers;  // look-ups are case-insensitive
+  beast_http::fields headers;  // look-ups are case-insensitive
   std::string body;
 };
 

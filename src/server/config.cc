@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/encoding.h"
+#include "http/loopback.h"
 
 namespace spotauth::server {
 namespace {
@@ -65,12 +66,6 @@ std::optional<Int> ParseNumber(std::string_view text, Int min, Int max) {
   return value;
 }
 
-bool IsLoopbackLiteral(const urls::url_view& url) {
-  if (url.host_type() == urls::host_type::ipv4) return url.host_ipv4_address().is_loopback();
-  if (url.host_type() == urls::host_type::ipv6) return url.host_ipv6_address().is_loopback();
-  return false;
-}
-
 // Collects problems so that every one is reported in a single run.
 class Checker {
  public:
@@ -121,7 +116,7 @@ void CheckRedirectUri(Checker& check, Config& config) {
         std::string(url.has_port() ? url.port() : "5000") + "/callback.");
     return;
   }
-  if (!https && !(http && IsLoopbackLiteral(url))) {
+  if (!https && !(http && http::IsLoopbackLiteral(url))) {
     check.Problem(
         "SPOTIFY_REDIRECT_URI must be https, or http on a loopback address (127.0.0.1 or [::1]), "
         "as Spotify requires.");
@@ -153,7 +148,7 @@ void CheckUpstream(Checker& check, const char* name, const std::string& value, b
     check.Problem(std::string(name) + " must be an origin without a path, e.g. https://host:port.");
     return;
   }
-  if (parsed->scheme_id() == urls::scheme::http && IsLoopbackLiteral(*parsed)) {
+  if (parsed->scheme_id() == urls::scheme::http && http::IsLoopbackLiteral(*parsed)) {
     plain = true;  // the stand-in Spotify on loopback
   } else if (parsed->scheme_id() != urls::scheme::https) {
     check.Problem(std::string(name) +
@@ -163,46 +158,12 @@ void CheckUpstream(Checker& check, const char* name, const std::string& value, b
 
 void CheckStore(Checker& check, Config& config, const std::string& value,
                 const std::string& working_dir) {
-  if (value == "memory") {
-    config.store.kind = StoreLocation::Kind::kMemory;
+  auto where = store::ParseStoreLocation(value, working_dir + "/spotauth.db");
+  if (!where) {
+    check.Problem("SPOTAUTH_STORE: " + where.error().message);
     return;
   }
-  if (value.empty()) {
-    config.store.kind = StoreLocation::Kind::kSqlite;
-    config.store.path = working_dir + "/spotauth.db";
-    return;
-  }
-  auto parsed = urls::parse_absolute_uri(value);
-  if (parsed && parsed->scheme() == "sqlite") {
-    const std::string path = parsed->path();
-    if (!parsed->host().empty() || path.empty() || path.front() != '/') {
-      check.Problem(
-          "SPOTAUTH_STORE: a SQLite store is sqlite:///absolute/path.db (three slashes).");
-      return;
-    }
-    config.store.kind = StoreLocation::Kind::kSqlite;
-    config.store.path = path;
-    return;
-  }
-  if (parsed && parsed->scheme() == "redis") {
-    config.store.kind = StoreLocation::Kind::kRedis;
-    config.store.host = parsed->host();
-    if (parsed->has_port()) {
-      auto port = ParseNumber<std::uint16_t>(parsed->port(), 1, 65535);
-      if (!port) check.Problem("SPOTAUTH_STORE: the Redis port is not a port number.");
-      config.store.port = port.value_or(6379);
-    }
-    const std::string db = parsed->path();
-    if (!db.empty() && db != "/") {
-      auto n = ParseNumber<int>(std::string_view(db).substr(1), 0, 15);
-      if (!n) check.Problem("SPOTAUTH_STORE: the Redis database is a number from 0 to 15.");
-      config.store.database = n.value_or(0);
-    }
-    return;
-  }
-  check.Problem(
-      "SPOTAUTH_STORE must be 'memory', 'sqlite:///absolute/path.db' or "
-      "'redis://host:port/db'.");
+  config.store = std::move(*where);
 }
 
 }  // namespace

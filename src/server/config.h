@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "core/scope.h"
+#include "store/store_location.h"
 
 namespace spotauth::server {
 
@@ -33,15 +34,6 @@ Result<Settings> SettingsFromFile(const std::string& path);
 // Later layers override earlier ones.
 Settings Merge(std::initializer_list<const Settings*> layers);
 
-// How the server reaches its session store.
-struct StoreLocation {
-  enum class Kind { kMemory, kSqlite, kRedis } kind = Kind::kSqlite;
-  std::string path;  // sqlite: absolute file path
-  std::string host;  // redis
-  std::uint16_t port = 6379;
-  int database = 0;
-};
-
 struct Config {
   // Listening.
   std::string host = "127.0.0.1";
@@ -63,7 +55,7 @@ struct Config {
 
   std::string master_secret;  // raw bytes, >= 32
 
-  StoreLocation store;
+  store::StoreLocation store;
 
   // Upstream Spotify.
   std::string accounts_url = "https://accounts.spotify.com";

@@ -13,7 +13,7 @@ std::string_view TrimSpaces(std::string_view s) {
 
 std::vector<std::string_view> FindCookies(const http::Request& request, std::string_view name) {
   std::vector<std::string_view> found;
-  auto [begin, end] = request.equal_range(boost::beast::http::field::cookie);
+  auto [begin, end] = request.equal_range(beast_http::field::cookie);
   for (auto it = begin; it != end; ++it) {
     std::string_view header(it->value().data(), it->value().size());
     while (!header.empty()) {

@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 
 #include "http/beast_http_client.h"
+#include "http/form.h"
 #include "server/cookies.h"
 #include "server/pages.h"
 #include "server/responses.h"
@@ -12,7 +13,6 @@
 namespace spotauth::server {
 
 using boost::asio::awaitable;
-namespace bhttp = boost::beast::http;
 namespace urls = boost::urls;
 
 namespace {
@@ -20,32 +20,24 @@ namespace {
 std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
 bool IsGetOrHead(const http::Request& r) {
-  return r.method() == bhttp::verb::get || r.method() == bhttp::verb::head;
+  return r.method() == beast_http::verb::get || r.method() == beast_http::verb::head;
 }
 
 http::Response MethodNotAllowed(const http::Request& request, std::string_view allow) {
   http::Response response = ProblemPage(request, Problem::kMethodNotAllowed);
-  response.set(bhttp::field::allow, allow);
+  response.set(beast_http::field::allow, allow);
   return response;
 }
 
-// Reads the parameters we care about; a repeated one makes the request ambiguous, so it is
-// refused rather than guessed at.
+// The callback's parameters; a repeated one makes the request ambiguous, so it is refused.
 std::optional<CallbackParams> ReadCallbackParams(const urls::url_view& url) {
-  CallbackParams params;
-  for (const auto& param : url.params()) {
-    std::optional<std::string>* slot = nullptr;
-    if (param.key == "code")
-      slot = &params.code;
-    else if (param.key == "state")
-      slot = &params.state;
-    else if (param.key == "error")
-      slot = &params.error;
-    if (!slot) continue;
-    if (slot->has_value()) return std::nullopt;
-    *slot = std::string(param.value);
-  }
-  return params;
+  auto query = http::ParseForm(url.encoded_query());
+  if (!query) return std::nullopt;
+  const auto get = [&query](std::string_view name) -> std::optional<std::string> {
+    auto value = http::FindParam(*query, name);
+    return value ? std::optional<std::string>(*value) : std::nullopt;
+  };
+  return CallbackParams{get("code"), get("state"), get("error")};
 }
 
 }  // namespace
@@ -103,7 +95,7 @@ awaitable<http::Response> LoginApp::Route(const http::Request& request) {
   }
   // Cookies live on the public host; anything else would lose them on the way back from
   // Spotify (e.g. localhost vs 127.0.0.1).
-  if (Sv(request[bhttp::field::host]) != app_.config.public_host) {
+  if (Sv(request[beast_http::field::host]) != app_.config.public_host) {
     co_return Redirect(request, 308, app_.config.public_origin + std::string(Sv(request.target())));
   }
 
@@ -121,14 +113,14 @@ awaitable<http::Response> LoginApp::Route(const http::Request& request) {
   }
   if (path == "/logout") {
     if (IsGetOrHead(request)) co_return co_await LogoutPage(request);
-    if (request.method() == bhttp::verb::post) co_return co_await Logout(request);
+    if (request.method() == beast_http::verb::post) co_return co_await Logout(request);
     co_return MethodNotAllowed(request, "GET, HEAD, POST");
   }
   if (path == kStylesheetPath) {
     if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
     http::Response response = PlainText(request, 200, Stylesheet());
-    response.set(bhttp::field::content_type, "text/css; charset=utf-8");
-    response.set(bhttp::field::cache_control, "public, max-age=3600");
+    response.set(beast_http::field::content_type, "text/css; charset=utf-8");
+    response.set(beast_http::field::cache_control, "public, max-age=3600");
     co_return response;
   }
   co_return ProblemPage(request, Problem::kNotFound);
@@ -144,7 +136,7 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
   if (!*session) {
     http::Response response = HtmlPage(request, 200, RenderSignedOut(""));
     if (!cookies.empty()) {
-      response.set(bhttp::field::set_cookie,
+      response.set(beast_http::field::set_cookie,
                    ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
     }
     co_return response;
@@ -156,7 +148,7 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
         request, 200,
         RenderSignedOut("Your Spotify authorization has ended (it expired or was revoked). "
                         "Please log in again."));
-    response.set(bhttp::field::set_cookie,
+    response.set(beast_http::field::set_cookie,
                  ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
     co_return response;
   }
@@ -176,11 +168,11 @@ awaitable<http::Response> LoginApp::Login(const http::Request& request) {
   auto start = co_await sessions_.StartLogin(FindCookies(request, app_.cookies.login));
   if (!start) {
     http::Response response = ProblemPage(request, start.error());
-    if (start.error() == Problem::kTooManyLogins) response.set(bhttp::field::retry_after, "60");
+    if (start.error() == Problem::kTooManyLogins) response.set(beast_http::field::retry_after, "60");
     co_return response;
   }
   http::Response response = Redirect(request, 302, start->authorize_url);
-  response.set(bhttp::field::set_cookie,
+  response.set(beast_http::field::set_cookie,
                SetCookieValue(app_.cookies.login, start->login_cookie,
                               {app_.config.secure_cookies, app_.config.login_ttl}));
   co_return response;
@@ -198,10 +190,10 @@ awaitable<http::Response> LoginApp::Callback(const http::Request& request) {
     (void)co_await sessions_.Logout(**old);
   }
   http::Response response = Redirect(request, 303, "/");
-  response.insert(bhttp::field::set_cookie,
+  response.insert(beast_http::field::set_cookie,
                   SetCookieValue(app_.cookies.session, done->session_cookie,
                                  {app_.config.secure_cookies, app_.config.session_lifetime}));
-  response.insert(bhttp::field::set_cookie,
+  response.insert(beast_http::field::set_cookie,
                   ClearCookieValue(app_.cookies.login, app_.config.secure_cookies));
   co_return response;
 }
@@ -218,7 +210,7 @@ awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
   // cookie off cross-site POSTs, and the token below is the real check; this is a third
   // lock). Our pages send Referrer-Policy: no-referrer, under which browsers send
   // "Origin: null" even for same-origin forms, so Sec-Fetch-Site decides when present.
-  const std::string_view origin = Sv(request[bhttp::field::origin]);
+  const std::string_view origin = Sv(request[beast_http::field::origin]);
   const std::string_view fetch_site = Sv(request["Sec-Fetch-Site"]);
   const bool cross_site =
       !fetch_site.empty()
@@ -228,19 +220,13 @@ awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
   if (!session) co_return ProblemPage(request, Problem::kStoreUnavailable);
   http::Response response = Redirect(request, 303, "/");
-  response.set(bhttp::field::set_cookie,
+  response.set(beast_http::field::set_cookie,
                ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
   if (!*session) co_return response;  // nothing to end
 
-  auto form = urls::parse_query(request.body());
-  std::optional<std::string> token;
-  if (form) {
-    for (const auto& param : urls::params_view(*form)) {
-      if (param.key != "token") continue;
-      if (token) co_return ProblemPage(request, Problem::kBadRequest);
-      token = std::string(param.value);
-    }
-  }
+  auto form = http::ParseForm(request.body());
+  if (!form) co_return ProblemPage(request, Problem::kBadRequest);
+  const auto token = http::FindParam(*form, "token");
   if (!token || !sessions_.CheckLogoutToken(**session, *token)) {
     co_return ProblemPage(request, Problem::kLogoutForbidden);
   }

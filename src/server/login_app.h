@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "http/client.h"
-#include "http/message.h"
+#include "http/request_handler.h"
 #include "server/app_context.h"
 #include "server/now_playing.h"
 #include "server/session_service.h"

@@ -12,7 +12,6 @@
 namespace spotauth::spotify {
 namespace {
 
-namespace beast_http = boost::beast::http;
 
 constexpr std::string_view kTokenResponse = "token response";
 // Anything longer is not a token lifetime but a broken response, and adding it to a time_point

@@ -11,7 +11,6 @@
 namespace spotauth::spotify {
 namespace {
 
-namespace beast_http = boost::beast::http;
 namespace json = boost::json;
 
 constexpr std::string_view kUserResponse = "/v1/me response";

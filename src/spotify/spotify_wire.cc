@@ -132,9 +132,9 @@ Result<const boost::json::object*> OptionalObject(const boost::json::object& obj
   return inner;
 }
 
-std::chrono::seconds RetryAfter(const boost::beast::http::fields& headers,
+std::chrono::seconds RetryAfter(const beast_http::fields& headers,
                                 std::chrono::seconds fallback, std::chrono::seconds cap) {
-  const auto it = headers.find(boost::beast::http::field::retry_after);
+  const auto it = headers.find(beast_http::field::retry_after);
   std::chrono::seconds wait = fallback;
   if (it != headers.end()) {
     std::string_view text(it->value().data(), it->value().size());

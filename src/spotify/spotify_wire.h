@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/result.h"
+#include "http/message.h"
 
 namespace spotauth::spotify::wire {
 
@@ -52,7 +53,7 @@ Result<const boost::json::object*> OptionalObject(const boost::json::object& obj
 
 // Retry-After as delta-seconds (RFC 9110 section 10.2.3), at most `cap`. A missing header, an
 // HTTP-date (Spotify sends seconds) or anything unparseable gives `fallback` (also capped).
-std::chrono::seconds RetryAfter(const boost::beast::http::fields& headers,
+std::chrono::seconds RetryAfter(const beast_http::fields& headers,
                                 std::chrono::seconds fallback, std::chrono::seconds cap);
 
 // `text` cut to kMaxUpstreamText characters, for upstream descriptions put into messages.

@@ -9,14 +9,13 @@
 #include <set>
 #include <string>
 
-#include "http/loopback_server.h"
-#include "http/nginx_fixture.h"
-#include "support/run_awaitable.h"
+#include "testing/loopback_server.h"
+#include "testing/nginx_fixture.h"
+#include "testing/run_awaitable.h"
 
 namespace spotauth::http {
 namespace {
 
-namespace bhttp = boost::beast::http;
 using spotauth::testing::RunAwaitable;
 using testing::LoopbackServer;
 using testing::NginxFixture;
@@ -83,7 +82,7 @@ TEST_F(BeastHttpClientTlsTest, VerifiedRequestReturnsStatusBodyAndHeaders) {
   EXPECT_EQ(result->status, 200u);
   EXPECT_EQ(result->body, R"({"ok":true})");
   EXPECT_EQ(result->headers["x-spotauth-TEST"], "yes");
-  EXPECT_EQ(result->headers[bhttp::field::content_type], "application/json");
+  EXPECT_EQ(result->headers[beast_http::field::content_type], "application/json");
 }
 
 TEST_F(BeastHttpClientTlsTest, HostNameIsVerifiedAndSentInHostHeader) {
@@ -99,9 +98,9 @@ TEST_F(BeastHttpClientTlsTest, PostBodyIsSentWithContentLength) {
   auto client = MakeClient(io_, TrustingTestCa());
   ASSERT_NE(client, nullptr);
   ClientRequest request;
-  request.method = bhttp::verb::post;
+  request.method = beast_http::verb::post;
   request.url = Https(nginx_->good_port(), "/echo");
-  request.headers.set(bhttp::field::user_agent, "caller-agent");
+  request.headers.set(beast_http::field::user_agent, "caller-agent");
   request.body = "grant_type=x";
   auto result = Send(io_, *client, std::move(request));
   ASSERT_TRUE(result.has_value()) << Describe(result);
@@ -306,7 +305,7 @@ TEST_F(BeastHttpClientTest, HeaderValueWithLineBreakIsRefusedWithoutEchoingIt) {
   ASSERT_NE(client, nullptr);
   ClientRequest request;
   request.url = Http(server.port());
-  request.headers.set(bhttp::field::authorization, "Bearer secret\r\nX-Injected: 1");
+  request.headers.set(beast_http::field::authorization, "Bearer secret\r\nX-Injected: 1");
   auto result = Send(io_, *client, std::move(request));
   ASSERT_FALSE(result.has_value()) << Describe(result);
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
@@ -319,23 +318,23 @@ TEST_F(BeastHttpClientTest, SendsHostUserAgentLengthAndCallerHeaders) {
   auto client = PlainClient();
   ASSERT_NE(client, nullptr);
   ClientRequest request;
-  request.method = bhttp::verb::post;
+  request.method = beast_http::verb::post;
   request.url = Http(server.port(), "/api/token?a=1");
-  request.headers.set(bhttp::field::authorization, "Basic abc");
-  request.headers.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
+  request.headers.set(beast_http::field::authorization, "Basic abc");
+  request.headers.set(beast_http::field::content_type, "application/x-www-form-urlencoded");
   request.body = "code=xyz";
   auto result = Send(io_, *client, std::move(request));
   ASSERT_TRUE(result.has_value()) << Describe(result);
   EXPECT_EQ(result->body, "hello from loopback");
   ASSERT_EQ(server.requests().size(), 1u);
   const auto& seen = server.requests()[0];
-  EXPECT_EQ(seen.method(), bhttp::verb::post);
+  EXPECT_EQ(seen.method(), beast_http::verb::post);
   EXPECT_EQ(seen.target(), "/api/token?a=1");
-  EXPECT_EQ(seen[bhttp::field::host], "127.0.0.1:" + std::to_string(server.port()));
-  EXPECT_EQ(seen[bhttp::field::user_agent], "spotauth/0.1");
-  EXPECT_EQ(seen[bhttp::field::content_length], "8");
-  EXPECT_EQ(seen[bhttp::field::authorization], "Basic abc");
-  EXPECT_EQ(seen[bhttp::field::content_type], "application/x-www-form-urlencoded");
+  EXPECT_EQ(seen[beast_http::field::host], "127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(seen[beast_http::field::user_agent], "spotauth/0.1");
+  EXPECT_EQ(seen[beast_http::field::content_length], "8");
+  EXPECT_EQ(seen[beast_http::field::authorization], "Basic abc");
+  EXPECT_EQ(seen[beast_http::field::content_type], "application/x-www-form-urlencoded");
   EXPECT_EQ(seen.body(), "code=xyz");
 }
 

@@ -28,7 +28,7 @@ TEST(Config, MinimalSettingsGiveTekoresDefaults) {
   EXPECT_EQ(config->callback_path, "/callback");
   EXPECT_FALSE(config->secure_cookies);
   EXPECT_TRUE(config->client_secret.empty());  // PKCE public client
-  EXPECT_EQ(config->store.kind, StoreLocation::Kind::kSqlite);
+  EXPECT_EQ(config->store.kind, store::StoreLocation::Kind::kSqlite);
   EXPECT_EQ(config->store.path, "/srv/spotauth.db");
   EXPECT_EQ(config->scope.ToString(), "user-read-currently-playing");
   EXPECT_EQ(config->master_secret.size(), 32u);
@@ -90,13 +90,13 @@ TEST(Config, WeakSecretsAreRefused) {
 TEST(Config, StoreUrls) {
   Settings s = Minimal();
   s["SPOTAUTH_STORE"] = "memory";
-  EXPECT_EQ(BuildConfig(s, "/")->store.kind, StoreLocation::Kind::kMemory);
+  EXPECT_EQ(BuildConfig(s, "/")->store.kind, store::StoreLocation::Kind::kMemory);
   s["SPOTAUTH_STORE"] = "sqlite:///var/lib/spotauth/s.db";
   EXPECT_EQ(BuildConfig(s, "/")->store.path, "/var/lib/spotauth/s.db");
   s["SPOTAUTH_STORE"] = "redis://10.0.0.5:6380/2";
   auto redis = BuildConfig(s, "/");
   ASSERT_TRUE(redis);
-  EXPECT_EQ(redis->store.kind, StoreLocation::Kind::kRedis);
+  EXPECT_EQ(redis->store.kind, store::StoreLocation::Kind::kRedis);
   EXPECT_EQ(redis->store.host, "10.0.0.5");
   EXPECT_EQ(redis->store.port, 6380);
   EXPECT_EQ(redis->store.database, 2);

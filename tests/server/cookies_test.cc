@@ -7,7 +7,7 @@ namespace {
 
 http::Request WithCookies(std::initializer_list<const char*> headers) {
   http::Request request;
-  for (const char* h : headers) request.insert(boost::beast::http::field::cookie, h);
+  for (const char* h : headers) request.insert(beast_http::field::cookie, h);
   return request;
 }
 

@@ -4,13 +4,13 @@
 
 #include <string>
 
-#include "recording_http_client.h"
+#include "testing/recording_http_client.h"
 
 namespace spotauth::spotify {
 namespace {
 
-using boost::beast::http::field;
-using boost::beast::http::verb;
+using beast_http::field;
+using beast_http::verb;
 using spotauth::testing::Header;
 using spotauth::testing::RecordingHttpClient;
 using spotauth::testing::RunSync;

@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/run_awaitable.h"
+#include "testing/run_awaitable.h"
 
 namespace spotauth::store::testing {
 namespace {

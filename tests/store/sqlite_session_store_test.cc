@@ -8,7 +8,7 @@
 #include <iterator>
 
 #include "store/session_store_conformance.h"
-#include "support/run_awaitable.h"
+#include "testing/run_awaitable.h"
 
 namespace spotauth::store::testing {
 namespace {

@@ -1,0 +1,99 @@
+#include "fake_spotify/handler.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/url/parse.hpp>
+#include <exception>
+#include <string>
+
+#include "fake_spotify/routes.h"
+
+namespace spotauth::fake_spotify {
+namespace {
+
+using namespace internal;
+
+constexpr std::string_view kControlPrefix = "/__control/";
+
+// Valid JSON cut short, as a proxy that drops the end of a response would leave it.
+constexpr std::string_view kTruncatedJson = R"({"access_token":"BQDtruncated","token_type":"Bea)";
+
+std::string_view StatusMessage(unsigned status) {
+  switch (status) {
+    case 500:
+      return "Server error.";
+    case 502:
+      return "Bad gateway.";
+    case 503:
+      return "Service unavailable";
+    default:
+      return beast_http::obsolete_reason(static_cast<beast_http::status>(status));
+  }
+}
+
+http::Response FaultStatus(const FakeFault& fault) {
+  if (fault.status == 429) {
+    // Spotify's rate limiter answers with Retry-After and, often, no body at all.
+    http::Response response{beast_http::status::too_many_requests, 11};
+    response.set(beast_http::field::retry_after, std::to_string(fault.retry_after.count()));
+    return response;
+  }
+  return ApiError(fault.status, StatusMessage(fault.status));
+}
+
+http::Response Route(FakeSpotifyState& state, const http::Request& request, std::string_view path,
+                     const FormParams& query) {
+  if (path == "/authorize") return HandleAuthorize(state, request, query);
+  if (path == "/api/token") return HandleToken(state, request);
+  if (path == "/v1" || path.starts_with("/v1/")) return HandleWebApi(state, request, path, query);
+  return MakeResponse(beast_http::status::not_found, "text/plain; charset=utf-8", "Not found\n");
+}
+
+}  // namespace
+
+boost::asio::awaitable<http::Response> FakeSpotifyHandler::Handle(http::Request request) {
+  http::Response response;
+  try {
+    auto target = boost::urls::parse_origin_form(request.target());
+    std::optional<FormParams> query;
+    if (target) query = ParseForm(target->encoded_query());
+    if (!target || !query) {
+      response = MakeResponse(beast_http::status::bad_request, "text/plain; charset=utf-8",
+                              "Bad request target\n");
+    } else if (const std::string path = target->path();
+               options_.control_enabled && path.starts_with(kControlPrefix)) {
+      response = HandleControl(state_, request, path);
+    } else {
+      state_.CountRequest(path);
+      std::optional<FakeFault> fault = state_.TakeFault(path);
+      if (fault && fault->kind == FakeFaultKind::kDelay) {
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, fault->delay);
+        // as_tuple: a cancelled wait (the loop shutting down) must not throw out of Handle.
+        co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        fault.reset();
+      }
+      if (!fault) {
+        response = Route(state_, request, path, *query);
+      } else if (fault->kind == FakeFaultKind::kReset) {
+        co_return http::ResetConnectionResponse();
+      } else if (fault->kind == FakeFaultKind::kMalformed) {
+        response = MakeResponse(beast_http::status::ok, "application/json; charset=utf-8",
+                                std::string(kTruncatedJson));
+      } else {
+        response = FaultStatus(*fault);
+      }
+    }
+  } catch (const std::exception&) {
+    // Only allocation failures can get here; answer rather than let the session die.
+    response = MakeResponse(beast_http::status::internal_server_error, "text/plain; charset=utf-8",
+                            "Internal error\n");
+  }
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  response.prepare_payload();
+  co_return response;
+}
+
+}  // namespace spotauth::fake_spotify

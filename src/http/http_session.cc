@@ -1,0 +1,301 @@
+#include "http/http_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/core/demangle.hpp>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <utility>
+
+namespace spotauth::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 16 * 1024;
+// Bytes discarded while lingering before giving up on a client that keeps sending.
+constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
+constexpr std::size_t kMaxLoggedPath = 256;
+
+bool IsParseError(const boost::system::error_code& ec) {
+  return ec.category() == beast_http::make_error_code(beast_http::error::need_more).category() &&
+         ec != beast_http::error::end_of_stream;
+}
+
+// Beast applies one limit to the request line and then, separately, to the header fields, and
+// reports both as header_limit. The parser stores the request line as soon as it is complete,
+// so an empty target means the line itself was too long (414, RFC 9110 §15.5.15), otherwise
+// the fields were (431, RFC 6585 §5).
+unsigned StatusForHeadLimit(const beast_http::request_parser<beast_http::string_body>& parser) {
+  return parser.get().target().empty() ? 414 : 431;
+}
+
+// Limits beast cannot enforce by itself. Returns the status to answer with, or 0.
+unsigned CheckHead(const beast_http::request_parser<beast_http::string_body>& parser,
+                   const ServerLimits& limits) {
+  const http::Request& request = parser.get();
+  // HTTP/2 prior knowledge ("PRI * HTTP/2.0") and other versions are not spoken here.
+  if (request.version() != 10 && request.version() != 11) return 400;
+  if (request.target().size() > limits.max_request_line) return 414;
+  std::size_t count = 0;
+  std::size_t bytes = 0;
+  for (const auto& field : request) {
+    ++count;
+    bytes += field.name_string().size() + field.value().size() + 4;  // ": " and CRLF
+  }
+  if (count > limits.max_header_count || bytes > limits.max_header_bytes) return 431;
+  // A Transfer-Encoding whose final coding is not chunked leaves the body length unknowable
+  // (RFC 9112 §6.3); guessing invites request smuggling.
+  if (request.find(beast_http::field::transfer_encoding) != request.end() && !parser.chunked()) {
+    return 400;
+  }
+  return 0;
+}
+
+// Only the path, printable ASCII, bounded: query strings may carry codes or session ids.
+std::string LoggablePath(std::string_view target) {
+  target = target.substr(0, target.find_first_of("?#"));
+  std::string path(target.substr(0, kMaxLoggedPath));
+  for (char& c : path) {
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  }
+  if (target.size() > kMaxLoggedPath) path += "...";
+  return path;
+}
+
+http::Response PlainResponse(unsigned status, unsigned version) {
+  http::Response response(static_cast<beast_http::status>(status), version);
+  response.set(beast_http::field::content_type, "text/plain; charset=utf-8");
+  response.body() = std::string(beast_http::obsolete_reason(response.result())) + "\n";
+  return response;
+}
+
+void LogAccess(std::string_view method, std::string_view path, unsigned status, std::size_t bytes,
+               SteadyClock::time_point start) {
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count();
+  spdlog::info("{} {} {} {}B {}us", method, path, status, bytes, micros);
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, http::RequestHandler& handler,
+                         const ServerLimits& limits, bool access_log)
+    : stream_(std::move(socket)), handler_(handler), limits_(limits), access_log_(access_log) {}
+
+void HttpSession::BeginShutdown() {
+  stopping_ = true;
+  if (phase_ != Phase::kBusy) stream_.cancel();
+}
+
+void HttpSession::Abort() {
+  if (finished_ || aborted_) return;
+  aborted_ = true;
+  stopping_ = true;
+  Close();
+  cancel_.emit(asio::cancellation_type::terminal);
+}
+
+void HttpSession::Close() {
+  boost::system::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+void HttpSession::ResetConnection() {
+  boost::system::error_code ignored;
+  // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+  stream_.socket().set_option(tcp::socket::linger(true, 0), ignored);
+  stream_.close();
+}
+
+asio::awaitable<void> HttpSession::Run() {
+  try {
+    co_await Serve();
+  } catch (const std::exception& e) {
+    if (!aborted_)
+      spdlog::error("http session ended by {}", boost::core::demangle(typeid(e).name()));
+  } catch (...) {
+    if (!aborted_) spdlog::error("http session ended by an unknown exception");
+  }
+  Close();
+  finished_ = true;
+}
+
+asio::awaitable<void> HttpSession::Serve() {
+  beast::flat_buffer buffer;
+  std::optional<beast_http::request_parser<beast_http::string_body>> parser;
+  std::size_t served = 0;
+  for (;;) {
+    if (stopping_) co_return;
+    // A new connection gets header_timeout from accept for its whole first head, so a client
+    // cannot stretch it by sending the first byte late; later heads get it from their first byte.
+    const SteadyClock::time_point first_head_deadline = SteadyClock::now() + limits_.header_timeout;
+    if (buffer.size() == 0) {
+      // Waiting for the first byte: the only state in which a graceful stop may close us.
+      phase_ = Phase::kWaiting;
+      stream_.expires_after(served == 0 ? limits_.header_timeout : limits_.idle_timeout);
+      auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(kReadChunk), kNoThrow);
+      phase_ = Phase::kBusy;
+      if (ec) co_return;  // EOF, idle timeout, reset or stop: nothing to answer
+      buffer.commit(n);
+    }
+    const SteadyClock::time_point start = SteadyClock::now();
+
+    parser.emplace();
+    parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        limits_.max_request_line + limits_.max_header_bytes + 4, UINT32_MAX)));
+    parser->body_limit(limits_.max_body_bytes);
+    if (served == 0) {
+      stream_.expires_at(first_head_deadline);
+    } else {
+      stream_.expires_after(limits_.header_timeout);
+    }
+    if (auto [ec, n] = co_await beast_http::async_read_header(stream_, buffer, *parser, kNoThrow); ec) {
+      if (ec == beast_http::error::header_limit) {
+        co_await Reject(StatusForHeadLimit(*parser));
+      } else if (ec == beast_http::error::body_limit) {
+        co_await Reject(413);
+      } else if (IsParseError(ec) || ec == beast_http::error::partial_message) {
+        co_await Reject(400);
+      }
+      co_return;  // timeouts and socket errors: the peer is gone or too slow to deserve an answer
+    }
+    if (const unsigned status = CheckHead(*parser, limits_); status != 0) {
+      co_await Reject(status);
+      co_return;
+    }
+
+    if (!parser->is_done()) {
+      const http::Request& head = parser->get();
+      if (head.version() == 11 &&
+          beast::iequals(head[beast_http::field::expect], std::string_view("100-continue"))) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream_.expires_after(limits_.write_timeout);
+        auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kNoThrow);
+        if (ec) co_return;
+      }
+      stream_.expires_after(limits_.body_timeout);
+      if (auto [ec, n] = co_await beast_http::async_read(stream_, buffer, *parser, kNoThrow); ec) {
+        if (ec == beast_http::error::body_limit) {
+          co_await Reject(413);
+        } else if (IsParseError(ec) || ec == beast_http::error::partial_message) {
+          co_await Reject(400);
+        }
+        co_return;
+      }
+    }
+    stream_.expires_never();  // the handler's time is its own business
+
+    http::Request request = parser->release();
+    ++served;
+    const bool head_request = request.method() == beast_http::verb::head;
+    const unsigned version = request.version();
+    bool keep_alive = request.keep_alive();
+    if (limits_.max_requests_per_connection != 0 && served >= limits_.max_requests_per_connection) {
+      keep_alive = false;
+    }
+    std::string method;
+    std::string path;
+    if (access_log_) {
+      method = std::string(request.method_string().substr(0, 32));
+      path = LoggablePath(request.target());
+    }
+
+    http::Response response;
+    bool handler_threw = false;
+    try {
+      response = co_await handler_.Handle(std::move(request));
+    } catch (const std::exception& e) {
+      handler_threw = true;
+      if (!aborted_) {
+        spdlog::error("request handler threw {}", boost::core::demangle(typeid(e).name()));
+      }
+    } catch (...) {
+      handler_threw = true;
+      if (!aborted_) spdlog::error("request handler threw an unknown exception");
+    }
+    if (aborted_) co_return;
+    if (handler_threw) response = PlainResponse(500, version);
+    if (http::IsResetConnection(response)) {
+      if (access_log_) LogAccess(method, path, 0, 0, start);
+      ResetConnection();
+      co_return;
+    }
+
+    keep_alive = keep_alive && !stopping_;
+    response.version(version);
+    if (response.find(beast_http::field::server) == response.end()) {
+      response.set(beast_http::field::server, "spotauth");
+    }
+    const unsigned status = response.result_int();
+    // These statuses never carry content (RFC 9110 §6.4.1); beast refuses to frame them otherwise.
+    if (status < 200 || status == 204 || status == 304) response.body().clear();
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+
+    beast_http::response_serializer<beast_http::string_body> serializer(response);
+    stream_.expires_after(limits_.write_timeout);
+    // A response to HEAD carries the GET headers, Content-Length included, but no content.
+    auto [ec, n] = head_request ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
+                                : co_await beast_http::async_write(stream_, serializer, kNoThrow);
+    if (access_log_) LogAccess(method, path, status, response.body().size(), start);
+    if (ec) co_return;
+    if (!keep_alive) {
+      co_await LingeringClose();
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> HttpSession::Reject(unsigned status) {
+  const SteadyClock::time_point start = SteadyClock::now();
+  http::Response response = PlainResponse(status, 11);
+  response.set(beast_http::field::server, "spotauth");
+  response.keep_alive(false);
+  response.prepare_payload();
+  stream_.expires_after(limits_.write_timeout);
+  auto [ec, n] = co_await beast_http::async_write(stream_, response, kNoThrow);
+  if (access_log_) LogAccess("-", "-", status, response.body().size(), start);
+  if (!ec) co_await LingeringClose();
+}
+
+asio::awaitable<void> HttpSession::LingeringClose() {
+  boost::system::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (stopping_) co_return;
+  // Closing with unread bytes in the receive queue makes the kernel send RST, which can
+  // destroy the response before the client reads it; so drain until the client closes.
+  phase_ = Phase::kLingering;
+  stream_.expires_after(limits_.lingering_close);
+  std::size_t discarded = 0;
+  char sink[4096];
+  while (discarded < kMaxLingerBytes) {
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kNoThrow);
+    if (ec) break;
+    discarded += n;
+  }
+}
+
+}  // namespace spotauth::http

@@ -1,0 +1,72 @@
+// One HTTP/1.1 connection: read a request, hand it to the RequestHandler, write the response,
+// repeat while keep-alive. The session never routes; it enforces ServerLimits and the protocol
+// rules that no handler should have to know (HEAD, keep-alive, error answers for malformed
+// requests, the reset-connection marker).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "http/request_handler.h"
+#include "http/server_limits.h"
+
+namespace spotauth::http {
+
+// Thread-safety: a session belongs to the event loop that runs its socket. Run, BeginShutdown
+// and Abort must all be called on that loop's thread. The handler and limits must outlive the
+// session.
+class HttpSession {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, http::RequestHandler& handler,
+              const ServerLimits& limits, bool access_log);
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  // Serves requests until the connection ends; closes the socket before returning. Never
+  // throws: a handler exception becomes a 500 and is logged by type. Call at most once.
+  //
+  // Client mistakes get a short plain-text answer and the connection is closed: malformed
+  // request or unsupported framing → 400, request target too long → 414, header block too
+  // large or too many fields → 431, body too large → 413. A head not complete within
+  // header_timeout, a body not complete within body_timeout, or an idle keep-alive connection
+  // past idle_timeout is closed without an answer.
+  boost::asio::awaitable<void> Run();
+
+  // Graceful shutdown: a request in progress is still answered (with Connection: close); a
+  // connection waiting for its next request is closed at once.
+  void BeginShutdown();
+
+  // Forceful shutdown: closes the socket now and emits terminal cancellation to the
+  // operation the handler is awaiting. Only effective when Run was spawned with
+  // CancellationSlot() bound to its completion handler.
+  void Abort();
+
+  // The slot to bind to the co_spawn completion handler of Run.
+  boost::asio::cancellation_slot CancellationSlot() { return cancel_.slot(); }
+
+  // True once Run has returned.
+  bool Finished() const { return finished_; }
+
+ private:
+  enum class Phase { kWaiting, kBusy, kLingering };
+
+  boost::asio::awaitable<void> Serve();
+  boost::asio::awaitable<void> Reject(unsigned status);
+  boost::asio::awaitable<void> LingeringClose();
+  void ResetConnection();
+  void Close();
+
+  boost::beast::tcp_stream stream_;
+  http::RequestHandler& handler_;
+  const ServerLimits& limits_;
+  bool access_log_;
+  boost::asio::cancellation_signal cancel_;
+  Phase phase_ = Phase::kWaiting;
+  bool stopping_ = false;
+  bool aborted_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace spotauth::http

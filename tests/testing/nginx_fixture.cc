@@ -1,0 +1,241 @@
+#include "testing/nginx_fixture.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace spotauth::http::testing {
+namespace {
+
+constexpr const char* kNginx = "/usr/sbin/nginx";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+// Ports the kernel just handed out; they are free until someone else binds them, and a
+// clash only makes nginx fail to start, which Launch retries.
+bool PickPorts(std::uint16_t (&ports)[4]) {
+  std::vector<int> fds;
+  bool ok = true;
+  for (auto& port : ports) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ok = false;
+    }
+    port = ntohs(address.sin_port);
+    if (fd >= 0) fds.push_back(fd);
+  }
+  for (int fd : fds) ::close(fd);
+  return ok;
+}
+
+bool CanConnect(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+std::string ServerBlock(std::uint16_t port, const std::string& cert, const std::string& dir) {
+  std::string listen = "listen 127.0.0.1:" + std::to_string(port);
+  std::string tls;
+  if (!cert.empty()) {
+    listen += " ssl";
+    tls = "    ssl_certificate " + dir + "/" + cert + ".crt;\n    ssl_certificate_key " + dir +
+          "/" + cert + ".key;\n";
+  }
+  return "  server {\n    " + listen + ";\n" + tls + "    root " + dir +
+         "/html;\n"
+         "    add_header X-Conn $connection always;\n"
+         "    location = /json {\n"
+         "      default_type application/json;\n"
+         "      add_header X-Conn $connection always;\n"
+         "      add_header X-Spotauth-Test yes always;\n"
+         "      return 200 '{\"ok\":true}';\n"
+         "    }\n"
+         "    location = /echo {\n"
+         "      default_type text/plain;\n"
+         "      return 200 \"$request_method $http_host $http_user_agent $content_length\";\n"
+         "    }\n"
+         "    location = /close {\n"
+         "      keepalive_timeout 0;\n"
+         "      default_type text/plain;\n"
+         "      return 200 bye;\n"
+         "    }\n"
+         "    location = /big { default_type application/octet-stream; try_files /big.bin =404; }\n"
+         "  }\n";
+}
+
+}  // namespace
+
+std::unique_ptr<NginxFixture> NginxFixture::Start(std::string* error) {
+  if (::access(kNginx, X_OK) != 0) {
+    *error = std::string(kNginx) +
+             " is not installed; the TLS tests need it (apt-get install nginx-light, or run "
+             ".ci/run which installs it)";
+    return nullptr;
+  }
+  char pattern[] = "/tmp/spotauth-nginx-XXXXXX";
+  if (::mkdtemp(pattern) == nullptr) {
+    *error = "cannot create a temp dir";
+    return nullptr;
+  }
+  std::unique_ptr<NginxFixture> fixture(new NginxFixture(pattern));
+  if (!fixture->MakePki(error) || !fixture->Launch(error)) return nullptr;
+  return fixture;
+}
+
+NginxFixture::~NginxFixture() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+bool NginxFixture::MakePki(std::string* error) {
+  const std::string config =
+      "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = spotauth-test\n"
+      "[ca_ext]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n"
+      "subjectKeyIdentifier = hash\n"
+      "[good_ext]\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
+      "subjectAltName = IP:127.0.0.1,DNS:localhost\n"
+      "[wrong_ext]\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
+      "subjectAltName = DNS:wrong.example\n";
+  if (!WriteFile(dir_ + "/pki.cnf", config)) {
+    *error = "cannot write " + dir_ + "/pki.cnf";
+    return false;
+  }
+  const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+  const std::string common = " -config pki.cnf -days 2";
+  const std::vector<std::string> commands = {
+      "openssl req -x509" + common + key +
+          " -extensions ca_ext -subj /CN=spotauth-test-ca"
+          " -keyout ca.key -out ca.crt",
+      "openssl req -new -config pki.cnf" + key +
+          " -subj /CN=localhost -keyout good.key"
+          " -out good.csr",
+      "openssl x509 -req -days 2 -in good.csr -CA ca.crt -CAkey ca.key -set_serial 2"
+      " -extfile pki.cnf -extensions good_ext -out good.crt",
+      "openssl req -new -config pki.cnf" + key +
+          " -subj /CN=wrong.example -keyout wrong.key"
+          " -out wrong.csr",
+      "openssl x509 -req -days 2 -in wrong.csr -CA ca.crt -CAkey ca.key -set_serial 3"
+      " -extfile pki.cnf -extensions wrong_ext -out wrong.crt",
+      "openssl req -x509" + common + key +
+          " -extensions good_ext -subj /CN=localhost"
+          " -keyout self.key -out self.crt",
+  };
+  for (const auto& command : commands) {
+    const std::string line = "cd " + dir_ + " && " + command + " >>openssl.log 2>&1";
+    if (std::system(line.c_str()) != 0) {
+      *error = "'" + command + "' failed: " + ReadFile(dir_ + "/openssl.log");
+      return false;
+    }
+  }
+  ca_file_ = dir_ + "/ca.crt";
+  return true;
+}
+
+bool NginxFixture::Launch(std::string* error) {
+  std::filesystem::create_directories(dir_ + "/html");
+  std::filesystem::create_directories(dir_ + "/temp");
+  if (!WriteFile(dir_ + "/html/big.bin", std::string(kBigBodyBytes, 'x'))) {
+    *error = "cannot write the big body file";
+    return false;
+  }
+  constexpr int kAttempts = 5;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    if (!PickPorts(ports_)) {
+      *error = "cannot pick free loopback ports";
+      return false;
+    }
+    std::string conf =
+        "daemon off;\nmaster_process off;\npid " + dir_ + "/nginx.pid;\n" + "error_log " + dir_ +
+        "/error.log warn;\nevents { worker_connections 128; }\n" +
+        "http {\n  access_log off;\n  keepalive_requests 1000;\n" + "  keepalive_timeout 30s;\n";
+    for (const char* temp : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
+      conf += "  " + std::string(temp) + "_temp_path " + dir_ + "/temp/" + temp + ";\n";
+    }
+    conf += ServerBlock(ports_[0], "good", dir_) + ServerBlock(ports_[1], "self", dir_) +
+            ServerBlock(ports_[2], "wrong", dir_) + ServerBlock(ports_[3], "", dir_) + "}\n";
+    if (!WriteFile(dir_ + "/nginx.conf", conf)) {
+      *error = "cannot write nginx.conf";
+      return false;
+    }
+    std::filesystem::remove(dir_ + "/error.log");
+
+    const std::string log = dir_ + "/error.log";
+    const std::string conf_path = dir_ + "/nginx.conf";
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      *error = "fork failed";
+      return false;
+    }
+    if (pid == 0) {
+      // -e: nginx opens its error log before reading the config; keep it out of /var/log.
+      ::execl(kNginx, kNginx, "-p", dir_.c_str(), "-c", conf_path.c_str(), "-e", log.c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    pid_ = pid;
+
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    bool exited = false;
+    while (std::chrono::steady_clock::now() < until) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited = true;
+        pid_ = -1;
+        break;
+      }
+      bool ready = true;
+      for (auto port : ports_) ready = ready && CanConnect(port);
+      if (ready) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const std::string complaint = ReadFile(log);
+    if (exited && complaint.find("Address already in use") != std::string::npos &&
+        attempt < kAttempts) {
+      continue;
+    }
+    *error = std::string("nginx did not start") + (exited ? "" : " within 10 s") + ": " + complaint;
+    return false;
+  }
+  return false;
+}
+
+}  // namespace spotauth::http::testing
