@@ -39,4 +39,25 @@ inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message) {
   return tl::unexpected<Error>(Error{code, std::move(message), {}});
 }
 
+// Propagation. `SPOTAUTH_TRY(expr)` evaluates a Result and returns its error from the enclosing
+// function; `SPOTAUTH_TRY_ASSIGN(decl, expr)` also binds the value (`auto x` or an
+// existing variable). The CO_ spellings are the same for coroutines (co_return). One
+// implementation serves all four, so every early return reads alike.
+#define SPOTAUTH_RESULT_CONCAT_INNER(a, b) a##b
+#define SPOTAUTH_RESULT_CONCAT(a, b) SPOTAUTH_RESULT_CONCAT_INNER(a, b)
+#define SPOTAUTH_RESULT_TMP SPOTAUTH_RESULT_CONCAT(spotauth_result_, __LINE__)
+#define SPOTAUTH_TRY_IMPL(ret, tmp, expr)         \
+  auto&& tmp = (expr);                            \
+  if (!tmp) ret ::tl::unexpected(std::move(tmp).error())
+#define SPOTAUTH_TRY_ASSIGN_IMPL(ret, tmp, decl, expr) \
+  SPOTAUTH_TRY_IMPL(ret, tmp, expr);                   \
+  decl = *std::move(tmp)
+
+#define SPOTAUTH_TRY(expr) SPOTAUTH_TRY_IMPL(return, SPOTAUTH_RESULT_TMP, expr)
+#define SPOTAUTH_TRY_ASSIGN(decl, expr) \
+  SPOTAUTH_TRY_ASSIGN_IMPL(return, SPOTAUTH_RESULT_TMP, decl, expr)
+#define SPOTAUTH_CO_TRY(expr) SPOTAUTH_TRY_IMPL(co_return, SPOTAUTH_RESULT_TMP, expr)
+#define SPOTAUTH_CO_TRY_ASSIGN(decl, expr) \
+  SPOTAUTH_TRY_ASSIGN_IMPL(co_return, SPOTAUTH_RESULT_TMP, decl, expr)
+
 }  // namespace spotauth
