@@ -34,7 +34,7 @@ store::Session SampleSession(const Clock& clock, const std::string& key) {
 void Fill(boost::asio::io_context& io, store::SessionStore& store, const Clock& clock) {
   for (int i = 0; i < kSessions; ++i) {
     const std::string key = KeyOf(i);
-    auto put = RunOnLoop(io, store.PutSession(key, SampleSession(clock, key)));
+    auto put = RunOnLoop(io, store.CreateSession(key, SampleSession(clock, key), 10));
     if (!put) throw std::runtime_error(put.error().message);
   }
 }

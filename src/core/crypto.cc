@@ -196,6 +196,8 @@ DerivedKeys DerivedKeys::FromMaster(std::string_view master_secret) {
       .cookie_mac = HkdfSha256(master_secret, kSalt, "cookie-mac", kKeySize),
       .token_enc = HkdfSha256(master_secret, kSalt, "token-enc", kKeySize),
       .id_hash = HkdfSha256(master_secret, kSalt, "id-hash", kKeySize),
+      .login_enc = HkdfSha256(master_secret, kSalt, "login-enc", kKeySize),
+      .logout_mac = HkdfSha256(master_secret, kSalt, "logout-mac", kKeySize),
   };
 }
 

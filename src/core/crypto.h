@@ -34,6 +34,8 @@ struct DerivedKeys {
   std::string cookie_mac;  // HMAC key for signed cookies
   std::string token_enc;   // AES-256-GCM key for tokens at rest
   std::string id_hash;     // HMAC key for hashing session ids into store keys
+  std::string login_enc;   // AES-256-GCM key for the sealed pending logins in the login cookie
+  std::string logout_mac;  // HMAC key for the logout form's per-session token
   static DerivedKeys FromMaster(std::string_view master_secret);
 };
 

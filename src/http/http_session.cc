@@ -34,6 +34,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 16 * 1024;
+// A chunk's extensions (RFC 9112 section 7.1.1) carry nothing we use; Beast 1.81 buffers them
+// whole, so they are bounded here.
+constexpr std::size_t kMaxChunkExtension = 256;
 // Bytes discarded while lingering before giving up on a client that keeps sending.
 constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
 constexpr std::size_t kMaxLoggedPath = 256;
@@ -65,6 +68,8 @@ unsigned CheckHead(const beast_http::request_parser<beast_http::string_body>& pa
     bytes += field.name_string().size() + field.value().size() + 4;  // ": " and CRLF
   }
   if (count > limits.max_header_count || bytes > limits.max_header_bytes) return 431;
+  // Duplicate or missing Host (RFC 9112 section 3.2): which host was meant is unknowable.
+  if (request.version() == 11 && request.count(beast_http::field::host) != 1) return 400;
   // A Transfer-Encoding whose final coding is not chunked leaves the body length unknowable
   // (RFC 9112 §6.3); guessing invites request smuggling.
   if (request.find(beast_http::field::transfer_encoding) != request.end() && !parser.chunked()) {
@@ -144,7 +149,17 @@ asio::awaitable<void> HttpSession::Run() {
 }
 
 asio::awaitable<void> HttpSession::Serve() {
-  beast::flat_buffer buffer;
+  // Nothing the parser needs at once is larger than a head (request line and fields) or a
+  // trailer block of the same size; Beast 1.81 would otherwise grow this buffer without bound
+  // for a chunk-size line or a trailer section (one connection, gigabytes).
+  beast::flat_buffer buffer(std::max(kReadChunk, limits_.max_request_line +
+                                                     limits_.max_header_bytes + kReadChunk));
+  std::size_t chunk_extension_bytes = 0;
+  auto on_chunk_header = [&chunk_extension_bytes](std::uint64_t, std::string_view extensions,
+                                                  boost::system::error_code& ec) {
+    chunk_extension_bytes += extensions.size();
+    if (chunk_extension_bytes > kMaxChunkExtension) ec = beast_http::error::bad_chunk_extension;
+  };
   std::optional<beast_http::request_parser<beast_http::string_body>> parser;
   std::size_t served = 0;
   for (;;) {
@@ -167,13 +182,15 @@ asio::awaitable<void> HttpSession::Serve() {
     parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         limits_.max_request_line + limits_.max_header_bytes + 4, UINT32_MAX)));
     parser->body_limit(limits_.max_body_bytes);
+    chunk_extension_bytes = 0;
+    parser->on_chunk_header(on_chunk_header);
     if (served == 0) {
       stream_.expires_at(first_head_deadline);
     } else {
       stream_.expires_after(limits_.header_timeout);
     }
     if (auto [ec, n] = co_await beast_http::async_read_header(stream_, buffer, *parser, kNoThrow); ec) {
-      if (ec == beast_http::error::header_limit) {
+      if (ec == beast_http::error::header_limit || ec == beast_http::error::buffer_overflow) {
         co_await Reject(StatusForHeadLimit(*parser));
       } else if (ec == beast_http::error::body_limit) {
         co_await Reject(413);
@@ -200,9 +217,18 @@ asio::awaitable<void> HttpSession::Serve() {
       if (auto [ec, n] = co_await beast_http::async_read(stream_, buffer, *parser, kNoThrow); ec) {
         if (ec == beast_http::error::body_limit) {
           co_await Reject(413);
+        } else if (ec == beast_http::error::buffer_overflow) {
+          // A chunk-size line or a last chunk with its trailers, larger than a head may be
+          // (Beast parses the last chunk and its trailers as one piece, so they look alike).
+          co_await Reject(400);
         } else if (IsParseError(ec) || ec == beast_http::error::partial_message) {
           co_await Reject(400);
         }
+        co_return;
+      }
+      // Trailer fields join the header fields; together they obey the same limits.
+      if (const unsigned status = CheckHead(*parser, limits_); status != 0) {
+        co_await Reject(status);
         co_return;
       }
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -35,8 +36,11 @@ const std::vector<SettingInfo> kSettings = {
     {"SPOTAUTH_SESSION_IDLE", "seconds a session lives without use (default 1209600 = 14 days)"},
     {"SPOTAUTH_SESSION_LIFETIME", "seconds a session lives at most (default 2592000 = 30 days)"},
     {"SPOTAUTH_LOGIN_TTL", "seconds a started login stays valid (default 600)"},
-    {"SPOTAUTH_MAX_PENDING_LOGINS",
-     "logins in progress at once, past which /login answers 503 (default 10000)"},
+    {"SPOTAUTH_MAX_SESSIONS_PER_USER",
+     "signed-in sessions one Spotify user may have; past it the oldest ends (default 10)"},
+    {"SPOTAUTH_PKCE",
+     "1 or 0: PKCE on every login (default 1); 0 only for a confidential client, as an escape "
+     "hatch"},
     {"SPOTAUTH_NOW_PLAYING_CACHE",
      "seconds to reuse a user's now-playing answer; 0 = off (default 5)"},
     {"SPOTAUTH_MAX_RETRY_AFTER", "longest app-wide pause after a 429, in seconds (default 300)"},
@@ -93,6 +97,19 @@ class Checker {
     out = std::chrono::seconds(v);
   }
   void Problem(std::string text) { problems_.push_back(std::move(text)); }
+
+  // A 1/0 (or true/false, on/off) setting, left as it is when absent.
+  void Flag(const char* name, bool& out) {
+    if (!Has(name)) return;
+    const std::string v = Get(name);
+    if (v == "1" || v == "true" || v == "on") {
+      out = true;
+    } else if (v == "0" || v == "false" || v == "off") {
+      out = false;
+    } else {
+      Problem(std::string(name) + " must be 1 or 0.");
+    }
+  }
   std::vector<std::string>& Problems() { return problems_; }
 
  private:
@@ -133,8 +150,16 @@ void CheckRedirectUri(Checker& check, Config& config) {
   }
   config.callback_path = path;
   config.secure_cookies = https;
-  config.public_host = std::string(url.encoded_host_and_port());
-  config.public_origin = std::string(url.scheme()) + "://" + config.public_host;
+  // The canonical origin (RFC 6454 section 4): lower-case host, no default port. Browsers send
+  // Host and Origin that way, so anything else would redirect every request to itself.
+  std::string host(url.encoded_host());
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool default_port = !url.has_port() || url.port().empty() ||
+                            (https && url.port() == "443") || (http && url.port() == "80");
+  config.public_host = default_port ? host : host + ":" + std::string(url.port());
+  config.public_origin = std::string(https ? "https" : "http") + "://" + config.public_host;
+  config.redirect_uri = config.public_origin + path;
 }
 
 void CheckUpstream(Checker& check, const char* name, const std::string& value, bool& plain) {
@@ -291,19 +316,15 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   check.Seconds("SPOTAUTH_SESSION_IDLE", 60, 365LL * 24 * 3600, config.session_idle);
   check.Seconds("SPOTAUTH_SESSION_LIFETIME", 60, 365LL * 24 * 3600, config.session_lifetime);
   check.Seconds("SPOTAUTH_LOGIN_TTL", 10, 3600, config.login_ttl);
-  check.Number<std::size_t>("SPOTAUTH_MAX_PENDING_LOGINS", 1, 10'000'000,
-                            config.max_pending_logins);
+  check.Number<std::size_t>("SPOTAUTH_MAX_SESSIONS_PER_USER", 1, 1000,
+                            config.max_sessions_per_user);
+  check.Flag("SPOTAUTH_PKCE", config.pkce);
+  if (!config.pkce && config.client_secret.empty()) {
+    check.Problem("SPOTAUTH_PKCE=0 needs SPOTIFY_CLIENT_SECRET: a public client must use PKCE.");
+  }
   check.Seconds("SPOTAUTH_NOW_PLAYING_CACHE", 0, 3600, config.now_playing_cache);
   check.Seconds("SPOTAUTH_MAX_RETRY_AFTER", 1, 24 * 3600, config.max_retry_after);
-  if (check.Has("SPOTAUTH_ACCESS_LOG")) {
-    const std::string v = check.Get("SPOTAUTH_ACCESS_LOG");
-    if (v == "1" || v == "true")
-      config.access_log = true;
-    else if (v == "0" || v == "false")
-      config.access_log = false;
-    else
-      check.Problem("SPOTAUTH_ACCESS_LOG must be 1 or 0.");
-  }
+  check.Flag("SPOTAUTH_ACCESS_LOG", config.access_log);
 
   if (!check.Problems().empty()) return tl::unexpected(std::move(check.Problems()));
   return config;

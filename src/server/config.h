@@ -43,7 +43,7 @@ struct Config {
 
   // The app registered with Spotify (tekore's names).
   std::string client_id;
-  std::string client_secret;  // empty: PKCE public client
+  std::string client_secret;  // empty: public client (PKCE only)
   std::string redirect_uri = "http://127.0.0.1:5000/callback";
   Scope scope{"user-read-currently-playing"};
 
@@ -68,7 +68,10 @@ struct Config {
   std::chrono::seconds session_idle{14 * 24 * 3600};
   std::chrono::seconds session_lifetime{30 * 24 * 3600};
   std::chrono::seconds login_ttl{600};
-  std::size_t max_pending_logins = 10'000;
+  std::size_t max_sessions_per_user = 10;  // past it a user's oldest session ends
+  // PKCE (S256) on every login, confidential clients included (RFC 9700 section 2.1.1). Off
+  // only as an escape hatch for a confidential client; a public client always uses it.
+  bool pkce = true;
   std::chrono::seconds now_playing_cache{5};  // 0 = off
   std::chrono::seconds max_retry_after{300};  // the longest app-wide pause a 429 may impose
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
 #include "http/beast_http_client.h"
@@ -73,7 +74,12 @@ LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client)
 awaitable<http::Response> LoginApp::Handle(http::Request request) {
   // Handle must not throw; a bug here still becomes a page, not a dropped connection.
   try {
-    co_return co_await Route(request);
+    http::Response response = co_await Route(request);
+    // Browsers that once reached us over https never try plain http again (RFC 6797).
+    if (app_.config.secure_cookies) {
+      response.set(beast_http::field::strict_transport_security, "max-age=31536000");
+    }
+    co_return response;
   } catch (const std::exception& e) {
     spdlog::error("request failed with an exception: {}", typeid(e).name());
   }
@@ -95,7 +101,8 @@ awaitable<http::Response> LoginApp::Route(const http::Request& request) {
   }
   // Cookies live on the public host; anything else would lose them on the way back from
   // Spotify (e.g. localhost vs 127.0.0.1).
-  if (Sv(request[beast_http::field::host]) != app_.config.public_host) {
+  // Host names are case-insensitive (RFC 9110 section 4.2.3); public_host is canonical.
+  if (!boost::beast::iequals(request[beast_http::field::host], app_.config.public_host)) {
     co_return Redirect(request, 308, app_.config.public_origin + std::string(Sv(request.target())));
   }
 
@@ -165,15 +172,10 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
 awaitable<http::Response> LoginApp::Login(const http::Request& request) {
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
   if (session && *session) co_return Redirect(request, 303, "/");
-  auto start = co_await sessions_.StartLogin(FindCookies(request, app_.cookies.login));
-  if (!start) {
-    http::Response response = ProblemPage(request, start.error());
-    if (start.error() == Problem::kTooManyLogins) response.set(beast_http::field::retry_after, "60");
-    co_return response;
-  }
-  http::Response response = Redirect(request, 302, start->authorize_url);
+  const LoginStart start = sessions_.StartLogin(FindCookies(request, app_.cookies.login));
+  http::Response response = Redirect(request, 302, start.authorize_url);
   response.set(beast_http::field::set_cookie,
-               SetCookieValue(app_.cookies.login, start->login_cookie,
+               SetCookieValue(app_.cookies.login, start.login_cookie,
                               {app_.config.secure_cookies, app_.config.login_ttl}));
   co_return response;
 }
@@ -189,12 +191,16 @@ awaitable<http::Response> LoginApp::Callback(const http::Request& request) {
   if (auto old = co_await sessions_.Load(FindCookies(request, app_.cookies.session)); old && *old) {
     (void)co_await sessions_.Logout(**old);
   }
-  http::Response response = Redirect(request, 303, "/");
+  http::Response response = Redirect(request, 303, done->return_to);
   response.insert(beast_http::field::set_cookie,
                   SetCookieValue(app_.cookies.session, done->session_cookie,
                                  {app_.config.secure_cookies, app_.config.session_lifetime}));
+  // Logins started in other tabs stay in the cookie until they finish or expire.
   response.insert(beast_http::field::set_cookie,
-                  ClearCookieValue(app_.cookies.login, app_.config.secure_cookies));
+                  done->remaining_logins.empty()
+                      ? ClearCookieValue(app_.cookies.login, app_.config.secure_cookies)
+                      : SetCookieValue(app_.cookies.login, done->remaining_logins,
+                                       {app_.config.secure_cookies, app_.config.login_ttl}));
   co_return response;
 }
 
@@ -206,23 +212,22 @@ awaitable<http::Response> LoginApp::LogoutPage(const http::Request& request) {
 }
 
 awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
-  // Cross-site requests are refused before anything else (SameSite=Lax already keeps the
-  // cookie off cross-site POSTs, and the token below is the real check; this is a third
-  // lock). Our pages send Referrer-Policy: no-referrer, under which browsers send
-  // "Origin: null" even for same-origin forms, so Sec-Fetch-Site decides when present.
+  // Every check passes before anything changes. Cross-site requests are refused first
+  // (SameSite=Lax already keeps the cookie off cross-site POSTs and the per-session token is the
+  // real check; this is a third lock). Our pages send Referrer-Policy: same-origin, under which
+  // same-origin forms carry their real Origin, so "null" (a sandboxed or opaque origin) is
+  // refused like any other foreign origin.
   const std::string_view origin = Sv(request[beast_http::field::origin]);
   const std::string_view fetch_site = Sv(request["Sec-Fetch-Site"]);
-  const bool cross_site =
-      !fetch_site.empty()
-          ? (fetch_site != "same-origin" && fetch_site != "none")
-          : (!origin.empty() && origin != "null" && origin != app_.config.public_origin);
+  const bool cross_site = (!fetch_site.empty() && fetch_site != "same-origin") ||
+                          (!origin.empty() && origin != app_.config.public_origin);
   if (cross_site) co_return ProblemPage(request, Problem::kLogoutForbidden);
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
   if (!session) co_return ProblemPage(request, Problem::kStoreUnavailable);
+  if (!*session) co_return Redirect(request, 303, "/");  // nothing to end, nothing changed
   http::Response response = Redirect(request, 303, "/");
   response.set(beast_http::field::set_cookie,
                ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
-  if (!*session) co_return response;  // nothing to end
 
   auto form = http::ParseForm(request.body());
   if (!form) co_return ProblemPage(request, Problem::kBadRequest);

@@ -38,9 +38,6 @@ ProblemInfo Describe(Problem problem) {
     case Problem::kStoreUnavailable:
       return {503, "Temporarily unavailable",
               "The server cannot reach its session store. Please try again shortly.", false};
-    case Problem::kTooManyLogins:
-      return {503, "Too many logins",
-              "Too many logins are in progress right now. Please try again in a minute.", false};
     case Problem::kNotFound:
       return {404, "Not found", "There is no page here.", false};
     case Problem::kMethodNotAllowed:

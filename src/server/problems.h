@@ -20,7 +20,6 @@ enum class Problem {
   kSpotifyTimeout,
   kSpotifyRateLimited,
   kStoreUnavailable,  // our own store failed: the one true server error
-  kTooManyLogins,     // the pending-login cap is reached
   kNotFound,
   kMethodNotAllowed,
   kLogoutForbidden,  // logout without a valid same-origin token

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +12,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/pkce.h"
+#include "server/pending_login.h"
 #include "server/sealed_token.h"
 
 namespace spotauth::server {
@@ -34,10 +37,6 @@ std::string SessionService::StateKey(std::string_view state) const {
   return HexEncode(HmacSha256(app_.keys.id_hash, std::string("state\n").append(state)));
 }
 
-std::string SessionService::BrowserHash(std::string_view login_id) const {
-  return HmacSha256(app_.keys.id_hash, std::string("login\n").append(login_id));
-}
-
 std::optional<std::string> SessionService::VerifiedId(
     std::string_view cookie_name, std::span<const std::string_view> values) const {
   const TimePoint now = app_.clock.Now();
@@ -48,62 +47,76 @@ std::optional<std::string> SessionService::VerifiedId(
   return std::nullopt;
 }
 
-awaitable<tl::expected<LoginStart, Problem>> SessionService::StartLogin(
-    std::span<const std::string_view> login_cookies) {
-  const Config& config = app_.config;
+std::vector<PendingLogin> SessionService::OpenLogins(
+    std::span<const std::string_view> login_cookies) const {
   const TimePoint now = app_.clock.Now();
-  std::string login_id =
-      VerifiedId(app_.cookies.login, login_cookies).value_or(app_.random.Bytes(kIdBytes));
-  const std::string state = GenerateState(app_.random);
-  const std::string state_key = StateKey(state);
+  std::vector<PendingLogin> logins;
+  for (std::string_view value : login_cookies) {
+    for (PendingLogin& login :
+         OpenPendingLogins(value, app_.keys.login_enc, app_.cookies.login)) {
+      if (login.expires_at > now) logins.push_back(std::move(login));
+    }
+  }
+  return logins;
+}
 
-  std::string verifier;
-  std::string sealed_verifier;
-  if (accounts_.IsPkce()) {
-    verifier = GenerateCodeVerifier(app_.random);
-    sealed_verifier = AeadSeal(app_.keys.token_enc, kTokenKeyId, verifier, state_key, app_.random);
-  }
-  store::PendingLogin pending{BrowserHash(login_id), std::move(sealed_verifier),
-                              now + config.login_ttl};
-  auto added =
-      co_await app_.store.AddPending(state_key, std::move(pending), config.max_pending_logins);
-  if (!added) {
-    spdlog::error("login start: store failed: {}", added.error().message);
-    co_return tl::unexpected(Problem::kStoreUnavailable);
-  }
-  if (!*added) {
-    spdlog::warn("login start refused: {} logins already pending", config.max_pending_logins);
-    co_return tl::unexpected(Problem::kTooManyLogins);
-  }
+std::string SessionService::SealLogins(std::span<const PendingLogin> logins) const {
+  return SealPendingLogins(logins, app_.keys.login_enc, app_.cookies.login, app_.random);
+}
+
+LoginStart SessionService::StartLogin(std::span<const std::string_view> login_cookies,
+                                      std::string return_to) {
+  const Config& config = app_.config;
+  // Nothing is stored here: the pending login goes to the browser, sealed, so a /login flood
+  // costs CPU only. Logins the browser already has in progress stay valid (other tabs).
+  std::vector<PendingLogin> logins = OpenLogins(login_cookies);
+  PendingLogin login{GenerateState(app_.random), {}, app_.clock.Now() + config.login_ttl,
+                     std::move(return_to)};
+  if (UsesPkce()) login.verifier = GenerateCodeVerifier(app_.random);
   LoginStart start;
   start.authorize_url =
-      accounts_.IsPkce() ? accounts_.AuthorizePkceUrl(config.scope, state, S256Challenge(verifier))
-                         : accounts_.AuthorizeUrl(config.scope, state, false);
-  start.login_cookie =
-      SignCookie(app_.cookies.login, login_id, now + config.login_ttl, app_.keys.cookie_mac);
-  co_return start;
+      UsesPkce()
+          ? accounts_.AuthorizePkceUrl(config.scope, login.state, S256Challenge(login.verifier))
+          : accounts_.AuthorizeUrl(config.scope, login.state, false);
+  logins.push_back(std::move(login));
+  if (logins.size() > kMaxPendingLogins) {
+    logins.erase(logins.begin(), logins.end() - kMaxPendingLogins);
+  }
+  start.login_cookie = SealLogins(logins);
+  return start;
 }
 
 awaitable<tl::expected<LoginDone, Problem>> SessionService::CompleteLogin(
     const CallbackParams& params, std::span<const std::string_view> login_cookies) {
   const Config& config = app_.config;
   if (!params.state || params.state->empty()) co_return tl::unexpected(Problem::kMissingState);
-  const std::string state_key = StateKey(*params.state);
-  // Taken (deleted) before anything else: a state is good for one callback, whatever happens.
-  auto pending = co_await app_.store.TakePending(state_key);
-  if (!pending) {
-    spdlog::error("login callback: store failed: {}", pending.error().message);
-    co_return tl::unexpected(Problem::kStoreUnavailable);
+  // The state must come back to the browser that asked for it (login CSRF, RFC 6749 10.12):
+  // only that browser holds the sealed login that names it.
+  std::vector<PendingLogin> logins = OpenLogins(login_cookies);
+  if (logins.empty()) {
+    spdlog::warn("login callback refused: no login in progress in this browser");
+    co_return tl::unexpected(Problem::kOtherBrowser);
   }
-  if (!*pending) {
-    spdlog::info("login callback refused: unknown, used or expired state");
+  auto match = std::find_if(logins.begin(), logins.end(), [&](const PendingLogin& login) {
+    return ConstantTimeEqual(login.state, *params.state);
+  });
+  if (match == logins.end()) {
+    spdlog::info("login callback refused: unknown or expired state");
     co_return tl::unexpected(Problem::kUnknownState);
   }
-  // The state must come back to the browser that asked for it (login CSRF, RFC 6749 10.12).
-  auto login_id = VerifiedId(app_.cookies.login, login_cookies);
-  if (!login_id || !ConstantTimeEqual(BrowserHash(*login_id), (*pending)->browser_hash)) {
-    spdlog::warn("login callback refused: state belongs to another browser");
-    co_return tl::unexpected(Problem::kOtherBrowser);
+  PendingLogin login = std::move(*match);
+  logins.erase(match);
+  // Single use, recorded before anything else: a state is good for one callback, whatever
+  // happens next. The record lasts only as long as the login could, so the store grows with
+  // real callbacks, not with /login traffic.
+  auto first_use = co_await app_.store.UseState(StateKey(login.state), login.expires_at);
+  if (!first_use) {
+    spdlog::error("login callback: store failed: {}", first_use.error().message);
+    co_return tl::unexpected(Problem::kStoreUnavailable);
+  }
+  if (!*first_use) {
+    spdlog::info("login callback refused: state already used");
+    co_return tl::unexpected(Problem::kUnknownState);
   }
   if (params.error) {
     spdlog::info("login callback: spotify returned error '{}'",
@@ -113,14 +126,7 @@ awaitable<tl::expected<LoginDone, Problem>> SessionService::CompleteLogin(
   }
   if (!params.code || params.code->empty()) co_return tl::unexpected(Problem::kMissingCode);
 
-  std::string verifier;
-  if (!(*pending)->sealed_verifier.empty()) {
-    auto opened =
-        AeadOpen(app_.keys.token_enc, kTokenKeyId, (*pending)->sealed_verifier, state_key);
-    if (!opened) co_return tl::unexpected(Problem::kUnknownState);
-    verifier = std::move(*opened);
-  }
-  auto token = co_await accounts_.ExchangeCode(*params.code, verifier);
+  auto token = co_await accounts_.ExchangeCode(*params.code, login.verifier);
   if (!token) {
     spdlog::warn("login callback: code exchange failed: {}: {}", ToString(token.error().code),
                  token.error().message);
@@ -140,13 +146,19 @@ awaitable<tl::expected<LoginDone, Problem>> SessionService::CompleteLogin(
   store::Session record{user->id, user->display_name.value_or(""),
                         SealToken(*token, app_.keys.token_enc, key, app_.random), now,
                         now + std::min(config.session_idle, config.session_lifetime)};
-  if (auto put = co_await app_.store.PutSession(key, std::move(record)); !put) {
-    spdlog::error("login callback: store failed: {}", put.error().message);
+  if (auto created =
+          co_await app_.store.CreateSession(key, std::move(record), config.max_sessions_per_user);
+      !created) {
+    spdlog::error("login callback: store failed: {}", created.error().message);
     co_return tl::unexpected(Problem::kStoreUnavailable);
   }
   spdlog::info("login completed: spotify user {}", user->id);
-  co_return LoginDone{
-      SignCookie(app_.cookies.session, id, now + config.session_lifetime, app_.keys.cookie_mac)};
+  LoginDone done;
+  done.session_cookie =
+      SignCookie(app_.cookies.session, id, now + config.session_lifetime, app_.keys.cookie_mac);
+  if (!logins.empty()) done.remaining_logins = SealLogins(logins);
+  done.return_to = std::move(login.return_to);
+  co_return done;
 }
 
 awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string id,
@@ -245,9 +257,16 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
   session.token = std::move(*refreshed);
   session.record.sealed_token =
       SealToken(session.token, app_.keys.token_enc, session.key, app_.random);
-  if (auto put = co_await app_.store.PutSession(session.key, session.record); !put) {
-    spdlog::error("refresh: could not store the new token: {}", put.error().message);
+  // Written only over a live session: a logout (or a newer login) that ended this session
+  // while Spotify was answering stays in force.
+  auto updated = co_await app_.store.UpdateSession(session.key, session.record);
+  if (!updated) {
+    spdlog::error("refresh: could not store the new token: {}", updated.error().message);
     co_return Freshness::kFailed;
+  }
+  if (!*updated) {
+    app_.now_playing_cache.Erase(session.key);
+    co_return Freshness::kEnded;
   }
   co_return Freshness::kFresh;
 }
@@ -260,7 +279,7 @@ awaitable<Result<void>> SessionService::Logout(const ActiveSession& session) {
 }
 
 std::string SessionService::LogoutToken(const ActiveSession& session) const {
-  return Base64UrlEncode(HmacSha256(app_.keys.cookie_mac, std::string("logout\n") + session.id));
+  return Base64UrlEncode(HmacSha256(app_.keys.logout_mac, session.id));
 }
 
 bool SessionService::CheckLogoutToken(const ActiveSession& session, std::string_view token) const {

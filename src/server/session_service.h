@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "core/token.h"
 #include "server/app_context.h"
+#include "server/pending_login.h"
 #include "server/problems.h"
 #include "spotify/accounts.h"
 #include "spotify/api.h"
@@ -20,7 +22,7 @@ namespace spotauth::server {
 
 struct LoginStart {
   std::string authorize_url;
-  std::string login_cookie;  // signed value for CookieNames::login
+  std::string login_cookie;  // sealed value for CookieNames::login
 };
 
 struct CallbackParams {
@@ -30,7 +32,9 @@ struct CallbackParams {
 };
 
 struct LoginDone {
-  std::string session_cookie;  // signed value for CookieNames::session
+  std::string session_cookie;    // signed value for CookieNames::session
+  std::string remaining_logins;  // the login cookie's new value; empty: clear it
+  std::string return_to;         // where the login was started for
 };
 
 struct ActiveSession {
@@ -53,10 +57,11 @@ class SessionService {
   SessionService(AppContext& app, spotify::SpotifyAccounts& accounts, spotify::SpotifyApi& api)
       : app_(app), accounts_(accounts), api_(api) {}
 
-  // `login_cookies`: values of the login cookie the browser sent; a valid one is reused, so
-  // several tabs can log in at once.
-  boost::asio::awaitable<tl::expected<LoginStart, Problem>> StartLogin(
-      std::span<const std::string_view> login_cookies);
+  // Stores nothing. `login_cookies`: values of the login cookie the browser sent; the logins
+  // in progress there are kept (up to kMaxPendingLogins), so several tabs can log in at once.
+  // `return_to` must be a local path; it comes back in LoginDone.
+  LoginStart StartLogin(std::span<const std::string_view> login_cookies,
+                        std::string return_to = "/");
 
   boost::asio::awaitable<tl::expected<LoginDone, Problem>> CompleteLogin(
       const CallbackParams& params, std::span<const std::string_view> login_cookies);
@@ -79,7 +84,10 @@ class SessionService {
  private:
   std::string SessionKey(std::string_view id) const;
   std::string StateKey(std::string_view state) const;
-  std::string BrowserHash(std::string_view login_id) const;
+  bool UsesPkce() const { return accounts_.IsPkce() || app_.config.pkce; }
+  // The unexpired logins in the browser's login cookies.
+  std::vector<PendingLogin> OpenLogins(std::span<const std::string_view> login_cookies) const;
+  std::string SealLogins(std::span<const PendingLogin> logins) const;
   std::optional<std::string> VerifiedId(std::string_view cookie_name,
                                         std::span<const std::string_view> values) const;
   // Reads the session record and opens its token; nullopt when gone or unreadable.

@@ -170,11 +170,19 @@ boost::asio::awaitable<Result<Token>> SpotifyAccounts::ExchangeCode(
     return wire::Ready<Result<Token>>(
         MakeError(ErrorCode::kInvalidArgument, "ExchangeCode: the code is empty"));
   }
-  if (!IsPkce()) {
+  if (!IsPkce() && code_verifier.empty()) {
     return SendTokenRequest(
         TokenRequest(wire::FormEncode({{"grant_type", "authorization_code"},
                                        {"code", code},
                                        {"redirect_uri", credentials_.redirect_uri}})),
+        {});
+  }
+  if (!IsPkce()) {  // a confidential client that also used PKCE (RFC 9700 section 2.1.1)
+    return SendTokenRequest(
+        TokenRequest(wire::FormEncode({{"grant_type", "authorization_code"},
+                                       {"code", code},
+                                       {"redirect_uri", credentials_.redirect_uri},
+                                       {"code_verifier", code_verifier}})),
         {});
   }
   if (code_verifier.empty()) {

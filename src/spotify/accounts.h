@@ -63,8 +63,9 @@ class SpotifyAccounts {
   std::string AuthorizePkceUrl(const Scope& scope, std::string_view state,
                                std::string_view code_challenge) const;
 
-  // Authorization-code grant. With a secret: HTTP Basic, `code_verifier` ignored. Without a
-  // secret (PKCE): sends client_id and code_verifier, which must then be non-empty.
+  // Authorization-code grant. With a secret: HTTP Basic, plus `code_verifier` when given (a
+  // confidential client that also used PKCE, as RFC 9700 section 2.1.1 recommends). Without a
+  // secret (public PKCE client): sends client_id and code_verifier, which must be non-empty.
   [[nodiscard]] boost::asio::awaitable<Result<Token>> ExchangeCode(
       std::string_view code, std::string_view code_verifier = {});
   // Refresh grant. When the response carries no refresh_token, the result keeps

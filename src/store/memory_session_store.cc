@@ -1,47 +1,72 @@
 #include "store/memory_session_store.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace spotauth::store {
 
 using boost::asio::awaitable;
 
-std::size_t MemorySessionStore::SweepLocked(TimePoint now) {
-  std::size_t removed =
-      std::erase_if(pending_, [&](const auto& e) { return e.second.expires_at <= now; });
-  removed += std::erase_if(sessions_, [&](const auto& e) { return e.second.expires_at <= now; });
-  removed += std::erase_if(leases_, [&](const auto& e) { return e.second.until <= now; });
-  return removed;
-}
-
-awaitable<Result<bool>> MemorySessionStore::AddPending(std::string key, PendingLogin login,
-                                                       std::size_t max_pending) {
-  const TimePoint now = clock_.Now();
-  std::lock_guard lock(mutex_);
-  if (pending_.size() >= max_pending) {
-    // Expired entries must not count against the cap, but a full pass per refusal would make
-    // each refused /login of a flood cost O(cap) under the lock that page loads need too:
-    // sweep at most once per kCapSweepInterval.
-    if (now >= next_cap_sweep_) {
-      std::erase_if(pending_, [&](const auto& e) { return e.second.expires_at <= now; });
-      next_cap_sweep_ = now + kCapSweepInterval;
-    }
-    if (pending_.size() >= max_pending) co_return false;
+void MemorySessionStore::EraseLocked(std::unordered_map<std::string, Session>::iterator it) {
+  auto user = by_user_.find(it->second.user_id);
+  if (user != by_user_.end()) {
+    user->second.erase({it->second.created_at, it->first});
+    if (user->second.empty()) by_user_.erase(user);
   }
-  pending_.insert_or_assign(std::move(key), std::move(login));
-  co_return true;
+  sessions_.erase(it);
 }
 
-awaitable<Result<std::optional<PendingLogin>>> MemorySessionStore::TakePending(std::string key) {
+awaitable<Result<bool>> MemorySessionStore::UseState(std::string key, TimePoint expires_at) {
   const TimePoint now = clock_.Now();
   std::lock_guard lock(mutex_);
-  auto node = pending_.extract(key);
-  if (node.empty() || node.mapped().expires_at <= now) co_return std::nullopt;
-  co_return std::move(node.mapped());
+  auto [it, inserted] = used_states_.try_emplace(std::move(key), expires_at);
+  if (!inserted && it->second <= now) {  // an expired record is as good as absent
+    it->second = expires_at;
+    inserted = true;
+  }
+  co_return inserted;
 }
 
-awaitable<Result<void>> MemorySessionStore::PutSession(std::string key, Session session) {
+awaitable<Result<void>> MemorySessionStore::CreateSession(std::string key, Session session,
+                                                          std::size_t max_per_user) {
+  const TimePoint now = clock_.Now();
   std::lock_guard lock(mutex_);
-  sessions_.insert_or_assign(std::move(key), std::move(session));
+  if (auto old = sessions_.find(key); old != sessions_.end()) EraseLocked(old);
+  const std::string user_id = session.user_id;
+  by_user_[user_id].emplace(session.created_at, key);
+  sessions_.emplace(key, std::move(session));
+
+  // Expired sessions of this user go first, then the oldest live ones beyond the cap.
+  const UserSessions& mine = by_user_[user_id];
+  std::vector<std::string> victims;
+  std::size_t live = mine.size();
+  for (const auto& [created_at, other] : mine) {
+    if (sessions_.at(other).expires_at <= now) {
+      victims.push_back(other);
+      --live;
+    }
+  }
+  for (const auto& [created_at, other] : mine) {  // oldest first
+    if (live <= std::max<std::size_t>(max_per_user, 1)) break;
+    if (other != key && sessions_.at(other).expires_at > now) {
+      victims.push_back(other);
+      --live;
+    }
+  }
+  for (const std::string& victim : victims) EraseLocked(sessions_.find(victim));
   co_return Result<void>{};
+}
+
+awaitable<Result<bool>> MemorySessionStore::UpdateSession(std::string key, Session session) {
+  const TimePoint now = clock_.Now();
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(key);
+  if (it == sessions_.end() || it->second.expires_at <= now) co_return false;
+  // The user and creation time of a session never change; keep the index as it is.
+  session.user_id = it->second.user_id;
+  session.created_at = it->second.created_at;
+  it->second = std::move(session);
+  co_return true;
 }
 
 awaitable<Result<std::optional<Session>>> MemorySessionStore::GetSession(std::string key) {
@@ -50,7 +75,7 @@ awaitable<Result<std::optional<Session>>> MemorySessionStore::GetSession(std::st
   auto it = sessions_.find(key);
   if (it == sessions_.end()) co_return std::nullopt;
   if (it->second.expires_at <= now) {
-    sessions_.erase(it);
+    EraseLocked(it);
     co_return std::nullopt;
   }
   co_return it->second;
@@ -66,7 +91,7 @@ awaitable<Result<void>> MemorySessionStore::TouchSession(std::string key, TimePo
 
 awaitable<Result<void>> MemorySessionStore::DeleteSession(std::string key) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(key);
+  if (auto it = sessions_.find(key); it != sessions_.end()) EraseLocked(it);
   co_return Result<void>{};
 }
 
@@ -94,7 +119,17 @@ awaitable<Result<void>> MemorySessionStore::Ping() { co_return Result<void>{}; }
 awaitable<Result<std::size_t>> MemorySessionStore::SweepExpired() {
   const TimePoint now = clock_.Now();
   std::lock_guard lock(mutex_);
-  co_return SweepLocked(now);
+  std::size_t removed =
+      std::erase_if(used_states_, [&](const auto& e) { return e.second <= now; });
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    auto current = it++;
+    if (current->second.expires_at <= now) {
+      EraseLocked(current);
+      ++removed;
+    }
+  }
+  removed += std::erase_if(leases_, [&](const auto& e) { return e.second.until <= now; });
+  co_return removed;
 }
 
 }  // namespace spotauth::store

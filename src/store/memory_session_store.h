@@ -3,6 +3,8 @@
 #pragma once
 
 #include <mutex>
+#include <set>
+#include <utility>
 #include <unordered_map>
 
 #include "store/session_store.h"
@@ -13,10 +15,10 @@ class MemorySessionStore final : public SessionStore {
  public:
   explicit MemorySessionStore(const Clock& clock) : clock_(clock) {}
 
-  boost::asio::awaitable<Result<bool>> AddPending(std::string key, PendingLogin login,
-                                                  std::size_t max_pending) override;
-  boost::asio::awaitable<Result<std::optional<PendingLogin>>> TakePending(std::string key) override;
-  boost::asio::awaitable<Result<void>> PutSession(std::string key, Session session) override;
+  boost::asio::awaitable<Result<bool>> UseState(std::string key, TimePoint expires_at) override;
+  boost::asio::awaitable<Result<void>> CreateSession(std::string key, Session session,
+                                                     std::size_t max_per_user) override;
+  boost::asio::awaitable<Result<bool>> UpdateSession(std::string key, Session session) override;
   boost::asio::awaitable<Result<std::optional<Session>>> GetSession(std::string key) override;
   boost::asio::awaitable<Result<void>> TouchSession(std::string key, TimePoint expires_at) override;
   boost::asio::awaitable<Result<void>> DeleteSession(std::string key) override;
@@ -31,13 +33,15 @@ class MemorySessionStore final : public SessionStore {
     std::string owner;
     TimePoint until;
   };
-  std::size_t SweepLocked(TimePoint now);
+  using UserSessions = std::set<std::pair<TimePoint, std::string>>;  // (created_at, key)
+  // Removes the session at `it` and its entry in the per-user index.
+  void EraseLocked(std::unordered_map<std::string, Session>::iterator it);
 
   const Clock& clock_;
   std::mutex mutex_;
-  TimePoint next_cap_sweep_{};
-  std::unordered_map<std::string, PendingLogin> pending_;
+  std::unordered_map<std::string, TimePoint> used_states_;
   std::unordered_map<std::string, Session> sessions_;
+  std::unordered_map<std::string, UserSessions> by_user_;  // for the per-user cap
   std::unordered_map<std::string, Lease> leases_;
 };
 

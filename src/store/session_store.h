@@ -1,4 +1,4 @@
-// SessionStore: persistence of signed-in sessions and pending logins.
+// SessionStore: persistence of signed-in sessions, used login states and refresh leases.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,15 +12,6 @@
 
 namespace spotauth::store {
 
-// A login that went to Spotify and has not come back yet, keyed by a hash of its state.
-struct PendingLogin {
-  std::string browser_hash;     // hash of the login cookie's id: binds the state to one browser
-  std::string sealed_verifier;  // PKCE verifier, sealed by the caller; empty without PKCE
-  TimePoint expires_at;
-
-  bool operator==(const PendingLogin&) const = default;
-};
-
 // A signed-in browser, keyed by a hash of its session id.
 struct Session {
   std::string user_id;
@@ -32,32 +23,35 @@ struct Session {
   bool operator==(const Session&) const = default;
 };
 
-// Contract for every backend (one conformance suite, tests/store/conformance.h, runs them all):
+// Contract for every backend (one conformance suite, tests/store/session_store_conformance.cc,
+// runs them all):
 // - Keys are caller-made strings (hashes); values are opaque to the store.
 // - "Absent" and "expired" read the same: std::nullopt. Expiry is judged with the store's Clock.
-// - Each call is atomic for its key; TakePending is read-and-delete in one step, so a state
-//   can be used once even when two callbacks race.
+// - Each call is atomic for its key: UseState is test-and-set, so a state can be used once even
+//   when two callbacks race; UpdateSession writes only over a live session.
+// - Nothing is stored for a login until its callback comes back (the pending login travels
+//   sealed in the browser's cookie), so anonymous /login traffic cannot fill the store.
 // - Thread-safe: any method may be awaited from any event loop at the same time.
 // - Errors (disk, connection) are kStore; they never throw.
-// How often a backend at the pending-login cap may look for expired entries to make room: an
-// expired login may hold its place this much longer, and a flood of refusals stays cheap.
-inline constexpr std::chrono::seconds kCapSweepInterval{1};
-
 // The interface is asynchronous so that a networked backend (Redis) fits without changing callers.
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
 
-  // Stores a pending login unless `max_pending` unexpired ones already exist: then false,
-  // so flooding /login cannot grow the store without bound.
-  [[nodiscard]] virtual boost::asio::awaitable<Result<bool>> AddPending(
-      std::string key, PendingLogin login, std::size_t max_pending) = 0;
-  [[nodiscard]] virtual boost::asio::awaitable<Result<std::optional<PendingLogin>>> TakePending(
-      std::string key) = 0;
+  // Records that a login state was used, until `expires_at` (the login's own expiry). True the
+  // first time for `key`; false when it is already recorded (a replayed callback).
+  [[nodiscard]] virtual boost::asio::awaitable<Result<bool>> UseState(std::string key,
+                                                                      TimePoint expires_at) = 0;
 
-  // Inserts or replaces.
-  [[nodiscard]] virtual boost::asio::awaitable<Result<void>> PutSession(std::string key,
-                                                                        Session session) = 0;
+  // Inserts a new session. When its user then has more than `max_per_user` live sessions, the
+  // oldest (by created_at) end, so a login loop cannot grow the store without bound.
+  [[nodiscard]] virtual boost::asio::awaitable<Result<void>> CreateSession(
+      std::string key, Session session, std::size_t max_per_user) = 0;
+  // Replaces the data of an existing, unexpired session. False, with nothing written, when the
+  // session is gone: a write-back after a slow upstream call (a token refresh) can never bring
+  // back a session that a logout or a newer login ended meanwhile.
+  [[nodiscard]] virtual boost::asio::awaitable<Result<bool>> UpdateSession(std::string key,
+                                                                           Session session) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<Result<std::optional<Session>>> GetSession(
       std::string key) = 0;
   // Moves an existing, unexpired session's expiry to `expires_at` without rewriting its data,

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <map>
 
 namespace spotauth::store {
@@ -18,16 +19,18 @@ namespace {
 std::int64_t ToInt(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint ToTime(std::int64_t v) { return TimePoint{TimePoint::duration{v}}; }
 
+// Applied to any older version: version 1 kept pending logins server-side (now in the browser's
+// sealed login cookie), so its table goes.
 constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS pending (
-  key TEXT PRIMARY KEY, browser_hash BLOB NOT NULL, sealed_verifier BLOB NOT NULL,
-  expires_at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS pending_expiry ON pending(expires_at);
+DROP TABLE IF EXISTS pending;
+CREATE TABLE IF NOT EXISTS used_states (
+  key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sessions (
   key TEXT PRIMARY KEY, user_id TEXT NOT NULL, display_name TEXT NOT NULL,
   sealed_token BLOB NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)
   WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions(expires_at);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id, created_at);
 CREATE TABLE IF NOT EXISTS leases (
   key TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
@@ -52,11 +55,8 @@ class SqliteSessionStore::Connection {
     sqlite3_extended_result_codes(conn->db_, 1);
     // journal_size_limit: after a checkpoint the WAL shrinks back instead of keeping its peak
     // size (it reached hundreds of MB under a login benchmark).
-    if (auto r = conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                            "PRAGMA journal_size_limit=16777216;");
-        !r) {
-      return tl::unexpected(r.error());
-    }
+    SPOTAUTH_TRY(conn->Exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=16777216;"));
     return conn;
   }
 
@@ -141,20 +141,18 @@ SqliteSessionStore::~SqliteSessionStore() = default;
 Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(Options options,
                                                                      const Clock& clock) {
   if (options.path.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty database path");
-  if (auto r = CreatePrivateFile(options.path); !r) return tl::unexpected(r.error());
+  SPOTAUTH_TRY(CreatePrivateFile(options.path));
   auto store =
       std::unique_ptr<SqliteSessionStore>(new SqliteSessionStore(std::move(options), clock));
-  auto conn = store->ForThisThread();
-  if (!conn) return tl::unexpected(conn.error());
-  Connection& db = **conn;
+  SPOTAUTH_TRY_ASSIGN(Connection * conn, store->ForThisThread());
+  Connection& db = *conn;
 
-  auto version_stmt = db.Prepare("PRAGMA user_version");
-  if (!version_stmt) return tl::unexpected(version_stmt.error());
-  if (sqlite3_step(*version_stmt) != SQLITE_ROW) {
+  SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * version_stmt, db.Prepare("PRAGMA user_version"));
+  if (sqlite3_step(version_stmt) != SQLITE_ROW) {
     return MakeError(ErrorCode::kStore, db.Describe("read schema version", SQLITE_ERROR));
   }
-  const int version = sqlite3_column_int(*version_stmt, 0);
-  sqlite3_reset(*version_stmt);
+  const int version = sqlite3_column_int(version_stmt, 0);
+  sqlite3_reset(version_stmt);
   if (version > kSchemaVersion) {
     return MakeError(ErrorCode::kStore, "database schema version " + std::to_string(version) +
                                             " is newer than this build knows (" +
@@ -169,9 +167,6 @@ Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(Options opt
       return tl::unexpected(r.error());
     }
   }
-  auto count = store->CountPending(db);
-  if (!count) return tl::unexpected(count.error());
-  store->pending_count_ = static_cast<std::int64_t>(*count);
   return store;
 }
 
@@ -189,113 +184,88 @@ Result<SqliteSessionStore::Connection*> SqliteSessionStore::ForThisThread() {
   return slot.get();
 }
 
-Result<std::size_t> SqliteSessionStore::CountPending(Connection& db) {
-  auto stmt = db.Prepare("SELECT count(*) FROM pending");
-  if (!stmt) return tl::unexpected(stmt.error());
-  if (sqlite3_step(*stmt) != SQLITE_ROW) {
-    sqlite3_reset(*stmt);
-    return MakeError(ErrorCode::kStore, db.Describe("count pending", SQLITE_ERROR));
-  }
-  const auto n = static_cast<std::size_t>(sqlite3_column_int64(*stmt, 0));
-  sqlite3_reset(*stmt);
-  return n;
+awaitable<Result<bool>> SqliteSessionStore::UseState(std::string key, TimePoint expires_at) {
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * db, ForThisThread());
+  // Test-and-set in one statement: inserts, or revives a record that has expired; a live
+  // record is left alone and reported as a replay.
+  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt,
+                         db->Prepare("INSERT INTO used_states(key, expires_at) VALUES (?1, ?2) "
+                                     "ON CONFLICT(key) DO UPDATE SET expires_at = ?2 "
+                                     "WHERE used_states.expires_at <= ?3"));
+  BindText(stmt, 1, key);
+  sqlite3_bind_int64(stmt, 2, ToInt(expires_at));
+  sqlite3_bind_int64(stmt, 3, ToInt(clock_.Now()));
+  SPOTAUTH_CO_TRY(db->Run(stmt));
+  co_return db->Changes() > 0;
 }
 
-awaitable<Result<bool>> SqliteSessionStore::AddPending(std::string key, PendingLogin login,
-                                                       std::size_t max_pending) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
-  if (pending_count_.load() >= static_cast<std::int64_t>(max_pending)) {
-    // As in the memory store: recount after removing expired rows at most once per
-    // kCapSweepInterval, so refusals during a flood cost no table scan.
-    const std::int64_t now = ToInt(clock_.Now());
-    std::int64_t due = next_cap_sweep_.load();
-    if (now < due ||
-        !next_cap_sweep_.compare_exchange_strong(due, ToInt(clock_.Now() + kCapSweepInterval))) {
-      co_return false;
-    }
-    auto del = db.Prepare("DELETE FROM pending WHERE expires_at <= ?");
-    if (!del) co_return tl::unexpected(del.error());
-    sqlite3_bind_int64(*del, 1, now);
-    if (auto r = db.Run(*del); !r) co_return tl::unexpected(r.error());
-    auto count = CountPending(db);
-    if (!count) co_return tl::unexpected(count.error());
-    pending_count_ = static_cast<std::int64_t>(*count);
-    if (*count >= max_pending) co_return false;
-  }
-  auto stmt = db.Prepare(
-      "INSERT OR REPLACE INTO pending(key, browser_hash, sealed_verifier, expires_at) "
-      "VALUES (?, ?, ?, ?)");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  BindText(*stmt, 1, key);
-  BindBlob(*stmt, 2, login.browser_hash);
-  BindBlob(*stmt, 3, login.sealed_verifier);
-  sqlite3_bind_int64(*stmt, 4, ToInt(login.expires_at));
-  if (auto r = db.Run(*stmt); !r) co_return tl::unexpected(r.error());
-  ++pending_count_;
-  co_return true;
+Result<void> SqliteSessionStore::InsertCapped(Connection& db, const std::string& key,
+                                              const Session& session, std::size_t max_per_user) {
+  SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * insert,
+                      db.Prepare("INSERT OR REPLACE INTO sessions(key, user_id, display_name, "
+                                 "sealed_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  BindText(insert, 1, key);
+  BindText(insert, 2, session.user_id);
+  BindText(insert, 3, session.display_name);
+  BindBlob(insert, 4, session.sealed_token);
+  sqlite3_bind_int64(insert, 5, ToInt(session.created_at));
+  sqlite3_bind_int64(insert, 6, ToInt(session.expires_at));
+  SPOTAUTH_TRY(db.Run(insert));
+  // The user's expired sessions, then all but the newest `max_per_user` (the new one first).
+  SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * trim,
+                      db.Prepare("DELETE FROM sessions WHERE key IN (SELECT key FROM sessions "
+                                 "WHERE user_id = ?1 AND expires_at > ?2 "
+                                 "ORDER BY key = ?3 DESC, created_at DESC LIMIT -1 OFFSET ?4) "
+                                 "OR (user_id = ?1 AND expires_at <= ?2)"));
+  BindText(trim, 1, session.user_id);
+  sqlite3_bind_int64(trim, 2, ToInt(clock_.Now()));
+  BindText(trim, 3, key);
+  sqlite3_bind_int64(trim, 4, static_cast<std::int64_t>(std::max<std::size_t>(max_per_user, 1)));
+  return db.Run(trim);
 }
 
-awaitable<Result<std::optional<PendingLogin>>> SqliteSessionStore::TakePending(std::string key) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
-  // DELETE ... RETURNING reads and removes in one statement: two racing callbacks with the
-  // same state cannot both get the row.
-  auto stmt = db.Prepare(
-      "DELETE FROM pending WHERE key = ? RETURNING browser_hash, sealed_verifier, expires_at");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  BindText(*stmt, 1, key);
-  std::optional<PendingLogin> found;
-  int rc = sqlite3_step(*stmt);
-  if (rc == SQLITE_ROW) {
-    found = PendingLogin{ColumnBytes(*stmt, 0), ColumnBytes(*stmt, 1),
-                         ToTime(sqlite3_column_int64(*stmt, 2))};
-    rc = sqlite3_step(*stmt);
+awaitable<Result<void>> SqliteSessionStore::CreateSession(std::string key, Session session,
+                                                          std::size_t max_per_user) {
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * db, ForThisThread());
+  SPOTAUTH_CO_TRY(db->Exec("BEGIN IMMEDIATE;"));
+  auto done = InsertCapped(*db, key, session, max_per_user);
+  if (!done) {
+    (void)db->Exec("ROLLBACK;");
+    co_return done;
   }
-  sqlite3_reset(*stmt);
-  if (rc != SQLITE_DONE) co_return MakeError(ErrorCode::kStore, db.Describe("take pending", rc));
-  if (!found) co_return std::nullopt;
-  --pending_count_;
-  if (found->expires_at <= clock_.Now()) co_return std::nullopt;
-  co_return found;
+  co_return db->Exec("COMMIT;");
 }
 
-awaitable<Result<void>> SqliteSessionStore::PutSession(std::string key, Session session) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
-  auto stmt = db.Prepare(
-      "INSERT OR REPLACE INTO sessions(key, user_id, display_name, sealed_token, created_at, "
-      "expires_at) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  BindText(*stmt, 1, key);
-  BindText(*stmt, 2, session.user_id);
-  BindText(*stmt, 3, session.display_name);
-  BindBlob(*stmt, 4, session.sealed_token);
-  sqlite3_bind_int64(*stmt, 5, ToInt(session.created_at));
-  sqlite3_bind_int64(*stmt, 6, ToInt(session.expires_at));
-  co_return db.Run(*stmt);
+awaitable<Result<bool>> SqliteSessionStore::UpdateSession(std::string key, Session session) {
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * db, ForThisThread());
+  // Only a live row is updated: a session deleted meanwhile stays deleted.
+  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt,
+                         db->Prepare("UPDATE sessions SET display_name = ?, sealed_token = ?, "
+                                     "expires_at = ? WHERE key = ? AND expires_at > ?"));
+  BindText(stmt, 1, session.display_name);
+  BindBlob(stmt, 2, session.sealed_token);
+  sqlite3_bind_int64(stmt, 3, ToInt(session.expires_at));
+  BindText(stmt, 4, key);
+  sqlite3_bind_int64(stmt, 5, ToInt(clock_.Now()));
+  SPOTAUTH_CO_TRY(db->Run(stmt));
+  co_return db->Changes() > 0;
 }
 
 awaitable<Result<std::optional<Session>>> SqliteSessionStore::GetSession(std::string key) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
-  auto stmt = db.Prepare(
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
+  Connection& db = *conn;
+  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare(
       "SELECT user_id, display_name, sealed_token, created_at, expires_at FROM sessions "
-      "WHERE key = ? AND expires_at > ?");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  BindText(*stmt, 1, key);
-  sqlite3_bind_int64(*stmt, 2, ToInt(clock_.Now()));
+      "WHERE key = ? AND expires_at > ?"));
+  BindText(stmt, 1, key);
+  sqlite3_bind_int64(stmt, 2, ToInt(clock_.Now()));
   std::optional<Session> found;
-  const int rc = sqlite3_step(*stmt);
+  const int rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
-    found = Session{ColumnBytes(*stmt, 0), ColumnBytes(*stmt, 1), ColumnBytes(*stmt, 2),
-                    ToTime(sqlite3_column_int64(*stmt, 3)), ToTime(sqlite3_column_int64(*stmt, 4))};
+    found = Session{ColumnBytes(stmt, 0), ColumnBytes(stmt, 1), ColumnBytes(stmt, 2),
+                    ToTime(sqlite3_column_int64(stmt, 3)), ToTime(sqlite3_column_int64(stmt, 4))};
   }
-  sqlite3_reset(*stmt);
+  sqlite3_reset(stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     co_return MakeError(ErrorCode::kStore, db.Describe("get session", rc));
   }
@@ -303,85 +273,72 @@ awaitable<Result<std::optional<Session>>> SqliteSessionStore::GetSession(std::st
 }
 
 awaitable<Result<void>> SqliteSessionStore::TouchSession(std::string key, TimePoint expires_at) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
-  auto stmt = db.Prepare("UPDATE sessions SET expires_at = ? WHERE key = ? AND expires_at > ?");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  sqlite3_bind_int64(*stmt, 1, ToInt(expires_at));
-  BindText(*stmt, 2, key);
-  sqlite3_bind_int64(*stmt, 3, ToInt(clock_.Now()));
-  co_return db.Run(*stmt);
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
+  Connection& db = *conn;
+  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare("UPDATE sessions SET expires_at = ? WHERE key = ? AND expires_at > ?"));
+  sqlite3_bind_int64(stmt, 1, ToInt(expires_at));
+  BindText(stmt, 2, key);
+  sqlite3_bind_int64(stmt, 3, ToInt(clock_.Now()));
+  co_return db.Run(stmt);
 }
 
 awaitable<Result<void>> SqliteSessionStore::DeleteSession(std::string key) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
-  auto stmt = db.Prepare("DELETE FROM sessions WHERE key = ?");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  BindText(*stmt, 1, key);
-  co_return db.Run(*stmt);
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
+  Connection& db = *conn;
+  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare("DELETE FROM sessions WHERE key = ?"));
+  BindText(stmt, 1, key);
+  co_return db.Run(stmt);
 }
 
 awaitable<Result<bool>> SqliteSessionStore::TryLock(std::string key, std::string owner,
                                                     TimePoint until) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
+  Connection& db = *conn;
   // Takes the lease when it is free, expired, or already ours; one statement, so atomic.
-  auto stmt = db.Prepare(
+  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare(
       "INSERT INTO leases(key, owner, until) VALUES (?1, ?2, ?3) "
       "ON CONFLICT(key) DO UPDATE SET owner = ?2, until = ?3 "
-      "WHERE leases.until <= ?4 OR leases.owner = ?2");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  BindText(*stmt, 1, key);
-  BindText(*stmt, 2, owner);
-  sqlite3_bind_int64(*stmt, 3, ToInt(until));
-  sqlite3_bind_int64(*stmt, 4, ToInt(clock_.Now()));
-  if (auto r = db.Run(*stmt); !r) co_return tl::unexpected(r.error());
+      "WHERE leases.until <= ?4 OR leases.owner = ?2"));
+  BindText(stmt, 1, key);
+  BindText(stmt, 2, owner);
+  sqlite3_bind_int64(stmt, 3, ToInt(until));
+  sqlite3_bind_int64(stmt, 4, ToInt(clock_.Now()));
+  SPOTAUTH_CO_TRY(db.Run(stmt));
   co_return db.Changes() > 0;
 }
 
 awaitable<Result<void>> SqliteSessionStore::Unlock(std::string key, std::string owner) {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
-  auto stmt = db.Prepare("DELETE FROM leases WHERE key = ? AND owner = ?");
-  if (!stmt) co_return tl::unexpected(stmt.error());
-  BindText(*stmt, 1, key);
-  BindText(*stmt, 2, owner);
-  co_return db.Run(*stmt);
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
+  Connection& db = *conn;
+  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare("DELETE FROM leases WHERE key = ? AND owner = ?"));
+  BindText(stmt, 1, key);
+  BindText(stmt, 2, owner);
+  co_return db.Run(stmt);
 }
 
 awaitable<Result<void>> SqliteSessionStore::Ping() {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
   // A write, not just a read: a full disk or a read-only file must make /readyz fail.
-  co_return (*conn)->Exec("BEGIN IMMEDIATE; ROLLBACK;");
+  co_return conn->Exec("BEGIN IMMEDIATE; ROLLBACK;");
 }
 
 awaitable<Result<std::size_t>> SqliteSessionStore::SweepExpired() {
-  auto conn = ForThisThread();
-  if (!conn) co_return tl::unexpected(conn.error());
-  Connection& db = **conn;
+  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
+  Connection& db = *conn;
   const std::int64_t now = ToInt(clock_.Now());
   std::size_t removed = 0;
   for (const char* sql :
-       {"DELETE FROM pending WHERE expires_at <= ?", "DELETE FROM sessions WHERE expires_at <= ?",
+       {"DELETE FROM used_states WHERE expires_at <= ?",
+        "DELETE FROM sessions WHERE expires_at <= ?",
         "DELETE FROM leases WHERE until <= ?"}) {
-    auto stmt = db.Prepare(sql);
-    if (!stmt) co_return tl::unexpected(stmt.error());
-    sqlite3_bind_int64(*stmt, 1, now);
-    if (auto r = db.Run(*stmt); !r) co_return tl::unexpected(r.error());
+    SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare(sql));
+    sqlite3_bind_int64(stmt, 1, now);
+    SPOTAUTH_CO_TRY(db.Run(stmt));
     removed += static_cast<std::size_t>(db.Changes());
   }
-  auto count = CountPending(db);
-  if (!count) co_return tl::unexpected(count.error());
-  pending_count_ = static_cast<std::int64_t>(*count);
   // Readers that never pause can keep automatic checkpoints from finishing; the sweep (once a
   // minute) truncates the WAL so it cannot grow without bound.
-  if (auto r = db.Exec("PRAGMA wal_checkpoint(TRUNCATE);"); !r) co_return tl::unexpected(r.error());
+  SPOTAUTH_CO_TRY(db.Exec("PRAGMA wal_checkpoint(TRUNCATE);"));
   co_return removed;
 }
 

@@ -2,7 +2,6 @@
 // One process owns the file: several instances sharing load use the Redis backend instead.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -29,10 +28,10 @@ class SqliteSessionStore final : public SessionStore {
                                                                         const Clock& clock);
   ~SqliteSessionStore() override;
 
-  boost::asio::awaitable<Result<bool>> AddPending(std::string key, PendingLogin login,
-                                                  std::size_t max_pending) override;
-  boost::asio::awaitable<Result<std::optional<PendingLogin>>> TakePending(std::string key) override;
-  boost::asio::awaitable<Result<void>> PutSession(std::string key, Session session) override;
+  boost::asio::awaitable<Result<bool>> UseState(std::string key, TimePoint expires_at) override;
+  boost::asio::awaitable<Result<void>> CreateSession(std::string key, Session session,
+                                                     std::size_t max_per_user) override;
+  boost::asio::awaitable<Result<bool>> UpdateSession(std::string key, Session session) override;
   boost::asio::awaitable<Result<std::optional<Session>>> GetSession(std::string key) override;
   boost::asio::awaitable<Result<void>> TouchSession(std::string key, TimePoint expires_at) override;
   boost::asio::awaitable<Result<void>> DeleteSession(std::string key) override;
@@ -42,7 +41,7 @@ class SqliteSessionStore final : public SessionStore {
   boost::asio::awaitable<Result<void>> Ping() override;
   boost::asio::awaitable<Result<std::size_t>> SweepExpired() override;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   class Connection;
@@ -50,16 +49,14 @@ class SqliteSessionStore final : public SessionStore {
   // SQLite connections are not shared between threads: each event-loop thread gets its own,
   // so readers never wait for one another (WAL) and statements stay prepared.
   Result<Connection*> ForThisThread();
-  Result<std::size_t> CountPending(Connection& db);
+  // Inserts a session and trims its user's sessions to the cap; runs inside a transaction.
+  Result<void> InsertCapped(Connection& db, const std::string& key, const Session& session,
+                            std::size_t max_per_user);
 
   Options options_;
   const Clock& clock_;
   std::mutex connections_mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
-  // Pending logins counted in memory so the cap costs nothing per /login; recounted from the
-  // table when the cap is reached (after expired rows are removed) and at every sweep.
-  std::atomic<std::int64_t> pending_count_{0};
-  std::atomic<std::int64_t> next_cap_sweep_{0};
 };
 
 }  // namespace spotauth::store

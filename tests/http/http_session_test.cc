@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include <fstream>
+
 #include "testing/listener_test_support.h"
 
 namespace spotauth::http {
@@ -187,6 +189,67 @@ TEST(HttpSession, RejectsAChunkedBodyThatGrowsOverTheLimitWith413) {
   std::string request = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 20; ++i) request += "1000\r\n" + std::string(0x1000, 'y') + "\r\n";
   ExpectRejected(server.port(), request + "0\r\n\r\n", 413);
+  ExpectStillServing(server.port());
+}
+
+// The process's peak resident memory (VmHWM) in KiB.
+long PeakRssKib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+TEST(HttpSession, RefusesAHugeChunkExtensionWithoutBufferingIt) {
+  RunningServer server;
+  const std::string request = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1;" +
+                              std::string(16 << 20, 'x') + "\r\ny\r\n0\r\n\r\n";
+  const long before = PeakRssKib();
+  RawClient client(server.port());
+  ASSERT_TRUE(client.connected());
+  client.Send(request);
+  auto response = client.Read();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->result_int(), 400);
+  // Before the bound, the server's read buffer grew to hold the whole 16 MiB line.
+  EXPECT_LT(PeakRssKib() - before, 8 * 1024);
+  ExpectStillServing(server.port());
+}
+
+TEST(HttpSession, RefusesManySmallChunkExtensions) {
+  RunningServer server;
+  std::string request = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 100; ++i) request += "1;ext=" + std::string(10, 'e') + "\r\ny\r\n";
+  ExpectRejected(server.port(), request + "0\r\n\r\n", 400);
+  ExpectStillServing(server.port());
+}
+
+TEST(HttpSession, RefusesAHugeTrailerSectionWith400) {
+  RunningServer server;
+  const std::string request = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "1\r\ny\r\n0\r\nX-Trailer: " +
+                              std::string(4 << 20, 't') + "\r\n\r\n";
+  const long before = PeakRssKib();
+  ExpectRejected(server.port(), request, 400);
+  EXPECT_LT(PeakRssKib() - before, 8 * 1024);
+  ExpectStillServing(server.port());
+}
+
+TEST(HttpSession, CountsTrailerFieldsAgainstTheHeaderLimit) {
+  RunningServer server;
+  std::string request =
+      "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1\r\ny\r\n0\r\n";
+  for (int i = 0; i < 500; ++i) request += "T" + std::to_string(i) + ": v\r\n";
+  ExpectRejected(server.port(), request + "\r\n", 431);
+  ExpectStillServing(server.port());
+}
+
+TEST(HttpSession, RejectsAMissingOrRepeatedHostWith400) {
+  RunningServer server;
+  ExpectRejected(server.port(), "GET / HTTP/1.1\r\n\r\n", 400);
+  ExpectRejected(server.port(), "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
   ExpectStillServing(server.port());
 }
 

@@ -27,7 +27,7 @@ TEST(LoginFlow, SignedOutPageOffersLogin) {
   EXPECT_NE(page.Header("Content-Security-Policy").find("frame-ancestors 'none'"),
             std::string::npos);
   EXPECT_EQ(page.Header("X-Content-Type-Options"), "nosniff");
-  EXPECT_EQ(page.Header("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(page.Header("Referrer-Policy"), "same-origin");
 }
 
 TEST(LoginFlow, FullLoginShowsUserIdAndTrack) {
@@ -84,7 +84,7 @@ TEST(LoginFlow, TwoUsersSeeTheirOwnPages) {
 }
 
 TEST(LoginFlow, FiftyParallelLoginsAllSucceed) {
-  LoginHarness harness;
+  LoginHarness harness({.extra = {{"SPOTAUTH_MAX_SESSIONS_PER_USER", "100"}}});
   std::vector<std::thread> threads;
   std::atomic<int> signed_in{0};
   for (int i = 0; i < 50; ++i) {
@@ -142,6 +142,74 @@ TEST(LoginFlow, ReplayedCallbackIs400) {
   EXPECT_EQ(browser.Get(callback).status, 303u);
   Page replay = browser.Get(callback);
   EXPECT_EQ(replay.status, 400u);
+}
+
+TEST(LoginFlow, ACallbackReplayedWithAKeptLoginCookieIs400) {
+  LoginHarness harness;
+  TestBrowser browser;
+  Page redirect = browser.Get(harness.Origin() + "/login");
+  const auto kept = browser.Cookies(harness.Origin());  // a copy of the sealed login cookie
+  Page spotify = browser.Get(redirect.Header("Location"));
+  const std::string callback = spotify.Header("Location");
+  EXPECT_EQ(browser.Get(callback).status, 303u);
+  TestBrowser replayer;
+  replayer.Cookies(harness.Origin()) = kept;
+  Page replay = replayer.Get(callback);
+  EXPECT_EQ(replay.status, 400u);
+  EXPECT_TRUE(replayer.Get(harness.Origin() + "/").Contains("not signed in"));
+}
+
+TEST(LoginFlow, ALoginLoopEndsTheUsersOldestSessions) {
+  LoginHarness harness({.extra = {{"SPOTAUTH_MAX_SESSIONS_PER_USER", "2"}}});
+  TestBrowser first, second, third;
+  LogIn(harness, first);
+  harness.clock.Advance(1s);
+  LogIn(harness, second);
+  harness.clock.Advance(1s);
+  LogIn(harness, third);
+  EXPECT_TRUE(first.Get(harness.Origin() + "/").Contains("not signed in"));
+  EXPECT_TRUE(second.Get(harness.Origin() + "/").Contains("demo-user"));
+  EXPECT_TRUE(third.Get(harness.Origin() + "/").Contains("demo-user"));
+}
+
+TEST(LoginFlow, TwoTabsThatStartALoginBothFinish) {
+  LoginHarness harness;
+  TestBrowser browser;
+  Page first = browser.Get(harness.Origin() + "/login");
+  Page second = browser.Get(harness.Origin() + "/login");
+  const std::string first_callback = browser.Get(first.Header("Location")).Header("Location");
+  const std::string second_callback = browser.Get(second.Header("Location")).Header("Location");
+  EXPECT_EQ(browser.Get(second_callback).status, 303u);
+  EXPECT_EQ(browser.Get(first_callback).status, 303u);
+  EXPECT_TRUE(browser.Get(harness.Origin() + "/").Contains("demo-user"));
+}
+
+TEST(LoginFlow, ALeakedCodeCannotBeRedeemedThroughAnotherLogin) {
+  // A confidential client uses PKCE too (RFC 9700 section 2.1.1): the victim's code is bound
+  // to the victim's verifier, which only the victim's login cookie holds.
+  LoginHarness harness;
+  TestBrowser victim, attacker;
+  Page victim_redirect = victim.Get(harness.Origin() + "/login");
+  EXPECT_NE(victim_redirect.Header("Location").find("code_challenge="), std::string::npos);
+  const auto leaked = boost::urls::parse_uri(
+      victim.Get(victim_redirect.Header("Location")).Header("Location"));
+  ASSERT_TRUE(leaked);
+  const std::string code = (*leaked->params().find("code")).value;
+  const auto own = boost::urls::parse_uri(attacker.Get(harness.Origin() + "/login").Header("Location"));
+  ASSERT_TRUE(own);
+  const std::string state = (*own->params().find("state")).value;
+  Page injected =
+      attacker.Get(harness.Origin() + "/callback?code=" + code + "&state=" + state);
+  EXPECT_EQ(injected.status, 400u);
+  EXPECT_TRUE(attacker.Get(harness.Origin() + "/").Contains("not signed in"));
+}
+
+TEST(LoginFlow, PkceCanBeTurnedOffForAConfidentialClient) {
+  LoginHarness harness({.extra = {{"SPOTAUTH_PKCE", "0"}}});
+  TestBrowser browser;
+  Page redirect = browser.Get(harness.Origin() + "/login");
+  EXPECT_EQ(redirect.Header("Location").find("code_challenge="), std::string::npos);
+  EXPECT_TRUE(browser.Navigate(redirect.Header("Location")).Contains("demo-user"));
 }
 
 TEST(LoginFlow, StateFromAnotherBrowserIsRefused) {
@@ -252,18 +320,34 @@ TEST(LoginFlow, LogoutEndsTheSessionAndTheOldCookieIsDead) {
   EXPECT_TRUE(browser.Get(harness.Origin() + "/").Contains("not signed in"));
 }
 
-TEST(LoginFlow, LogoutFromABrowserFormWithOriginNullWorks) {
-  // Under Referrer-Policy: no-referrer, browsers send "Origin: null" on same-origin forms.
+TEST(LoginFlow, LogoutWithOriginNullIsRefusedAndChangesNothing) {
+  // Our pages send Referrer-Policy: same-origin, so a real same-origin form carries its
+  // Origin; "null" comes from sandboxed frames and data: URLs, which may be anyone's.
   LoginHarness harness;
   TestBrowser browser;
   Page page = LogIn(harness, browser);
+  EXPECT_EQ(page.Header("Referrer-Policy"), "same-origin");
   Page out = browser.Request(beast_http::verb::post, harness.Origin() + "/logout",
                              "token=" + TestBrowser::LogoutToken(page),
                              {{"Content-Type", "application/x-www-form-urlencoded"},
-                              {"Origin", "null"},
-                              {"Sec-Fetch-Site", "same-origin"}});
-  EXPECT_EQ(out.status, 303u);
-  EXPECT_TRUE(browser.Get(harness.Origin() + "/").Contains("not signed in"));
+                              {"Origin", "null"}});
+  EXPECT_EQ(out.status, 403u);
+  EXPECT_EQ(out.Header("Set-Cookie"), "");
+  EXPECT_TRUE(browser.Get(harness.Origin() + "/").Contains("demo-user"));
+}
+
+TEST(LoginFlow, ACrossSiteLogoutWithoutTheSessionCookieChangesNothing) {
+  LoginHarness harness;
+  TestBrowser stranger;
+  Page out = stranger.Request(beast_http::verb::post, harness.Origin() + "/logout", "token=x",
+                              {{"Content-Type", "application/x-www-form-urlencoded"},
+                               {"Origin", "https://evil.example"}});
+  EXPECT_EQ(out.status, 403u);
+  EXPECT_EQ(out.Header("Set-Cookie"), "");
+  Page bare = stranger.Request(beast_http::verb::post, harness.Origin() + "/logout", "token=x",
+                               {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(bare.status, 303u);
+  EXPECT_EQ(bare.Header("Set-Cookie"), "");
 }
 
 TEST(LoginFlow, LogoutFromAnotherSiteIsRefused) {

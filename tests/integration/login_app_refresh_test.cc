@@ -71,6 +71,30 @@ TEST(Refresh, EightConcurrentLoadsAtExpiryRefreshOnce) {
   EXPECT_EQ(harness.spotify().RequestCount("/api/token"), before + 1);
 }
 
+TEST(Refresh, ALogoutDuringARefreshIsNotUndoneByIt) {
+  LoginHarness harness;
+  TestBrowser browser;
+  Page signed_in = LogIn(harness, browser);
+  const std::string cookie = browser.Cookies(harness.Origin())["spotauth"];
+  harness.clock.Advance(3600s);
+  // The refresh waits on Spotify while the same person logs out in another tab.
+  harness.spotify().AddFault("/api/token",
+                             {.kind = fake_spotify::FakeFaultKind::kDelay, .delay = 800ms});
+  std::thread page_load([&] {
+    TestBrowser tab;
+    tab.Cookies(harness.Origin())["spotauth"] = cookie;
+    tab.Get(harness.Origin() + "/");
+  });
+  std::this_thread::sleep_for(200ms);
+  Page out = browser.SubmitForm(harness.Origin(), "/logout",
+                                "token=" + TestBrowser::LogoutToken(signed_in));
+  EXPECT_EQ(out.status, 303u);
+  page_load.join();
+  TestBrowser thief;  // whoever kept a copy of the old cookie
+  thief.Cookies(harness.Origin())["spotauth"] = cookie;
+  EXPECT_TRUE(thief.Get(harness.Origin() + "/").Contains("not signed in"));
+}
+
 TEST(Refresh, ARevokedRefreshTokenEndsTheSessionCleanly) {
   LoginHarness harness;
   TestBrowser browser;

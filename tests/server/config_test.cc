@@ -149,5 +149,31 @@ TEST(Config, ScopeMustBeKnownAndIncludeNowPlaying) {
   EXPECT_EQ(BuildConfig(s, "/")->scope.ToString(), "user-read-currently-playing user-read-email");
 }
 
+TEST(Config, ThePublicOriginIsCanonical) {
+  Settings s = Minimal();
+  s["SPOTIFY_REDIRECT_URI"] = "https://Example.COM/callback";
+  auto upper = BuildConfig(s, "/");
+  ASSERT_TRUE(upper);
+  EXPECT_EQ(upper->public_host, "example.com");
+  EXPECT_EQ(upper->public_origin, "https://example.com");
+  EXPECT_EQ(upper->redirect_uri, "https://example.com/callback");
+  s["SPOTIFY_REDIRECT_URI"] = "https://example.com:443/callback";
+  EXPECT_EQ(BuildConfig(s, "/")->public_host, "example.com");
+  s["SPOTIFY_REDIRECT_URI"] = "http://127.0.0.1:80/callback";
+  EXPECT_EQ(BuildConfig(s, "/")->public_origin, "http://127.0.0.1");
+  s["SPOTIFY_REDIRECT_URI"] = "https://example.com:8443/callback";
+  EXPECT_EQ(BuildConfig(s, "/")->public_host, "example.com:8443");
+}
+
+TEST(Config, PkceIsOnByDefaultAndCanBeTurnedOffOnlyWithASecret) {
+  Settings s = Minimal();
+  EXPECT_TRUE(BuildConfig(s, "/")->pkce);
+  s["SPOTIFY_CLIENT_SECRET"] = "secret";
+  s["SPOTAUTH_PKCE"] = "0";
+  EXPECT_FALSE(BuildConfig(s, "/")->pkce);
+  s.erase("SPOTIFY_CLIENT_SECRET");
+  EXPECT_FALSE(BuildConfig(s, "/"));
+}
+
 }  // namespace
 }  // namespace spotauth::server

@@ -77,9 +77,18 @@ TEST_F(AccountsTest, AccountsUrlIsConfigurableAndLosesATrailingSlash) {
 
 // --- grants: exact requests ---
 
+TEST_F(AccountsTest, ExchangeCodeWithSecretAndVerifierSendsBothBasicAuthAndTheVerifier) {
+  http_.Respond(200, std::string(kFullToken));
+  ASSERT_TRUE(RunSync(confidential_.ExchangeCode("c", "verifier-0123456789")));
+  const auto& request = http_.last();
+  EXPECT_EQ(request.body, "grant_type=authorization_code&code=c&redirect_uri=" +
+                              std::string(kEncodedRedirect) + "&code_verifier=verifier-0123456789");
+  EXPECT_EQ(Header(request, field::authorization), kBasic);
+}
+
 TEST_F(AccountsTest, ExchangeCodeWithSecretPostsFormWithBasicAuth) {
   http_.Respond(200, std::string(kFullToken));
-  auto token = RunSync(confidential_.ExchangeCode("AQD/code+1", "ignored-verifier"));
+  auto token = RunSync(confidential_.ExchangeCode("AQD/code+1"));
   ASSERT_TRUE(token) << token.error().message;
 
   ASSERT_EQ(http_.requests().size(), 1u);

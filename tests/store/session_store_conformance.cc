@@ -17,8 +17,11 @@ Session MakeSession(const Clock& clock, std::string user = "alice") {
                  clock.Now() + 1h};
 }
 
-PendingLogin MakePending(const Clock& clock, std::chrono::seconds ttl = 600s) {
-  return PendingLogin{"browser-hash", std::string("verifier\x00\x01", 10), clock.Now() + ttl};
+constexpr std::size_t kNoCap = 1000;
+
+// Creates a session with no practical per-user cap.
+Result<void> Create(SessionStore& store, std::string key, Session session) {
+  return RunAwaitable(store.CreateSession(std::move(key), std::move(session), kNoCap));
 }
 
 TEST_P(SessionStoreConformance, AbsentSessionReadsEmpty) {
@@ -29,22 +32,22 @@ TEST_P(SessionStoreConformance, AbsentSessionReadsEmpty) {
 
 TEST_P(SessionStoreConformance, StoredSessionReadsBackExactly) {
   const Session s = MakeSession(clock_);
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", s)));
+  ASSERT_TRUE(Create(*store_, "k1", s));
   auto got = RunAwaitable(store_->GetSession("k1"));
   ASSERT_TRUE(got && *got);
   EXPECT_EQ(**got, s);
 }
 
-TEST_P(SessionStoreConformance, PutReplacesTheSession) {
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", MakeSession(clock_, "alice"))));
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", MakeSession(clock_, "bob"))));
+TEST_P(SessionStoreConformance, CreateWithAnExistingKeyReplacesTheSession) {
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_, "alice")));
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_, "bob")));
   auto got = RunAwaitable(store_->GetSession("k1"));
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->user_id, "bob");
 }
 
 TEST_P(SessionStoreConformance, ExpiredSessionReadsEmpty) {
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", MakeSession(clock_))));
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_)));
   clock_.Advance(1h - 1s);
   EXPECT_TRUE(RunAwaitable(store_->GetSession("k1")).value().has_value());
   clock_.Advance(1s);
@@ -53,7 +56,7 @@ TEST_P(SessionStoreConformance, ExpiredSessionReadsEmpty) {
 
 TEST_P(SessionStoreConformance, TouchMovesTheExpiryAndKeepsTheData) {
   const Session s = MakeSession(clock_);
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", s)));
+  ASSERT_TRUE(Create(*store_, "k1", s));
   ASSERT_TRUE(RunAwaitable(store_->TouchSession("k1", clock_.Now() + 3h)));
   clock_.Advance(2h);
   auto got = RunAwaitable(store_->GetSession("k1"));
@@ -65,71 +68,104 @@ TEST_P(SessionStoreConformance, TouchMovesTheExpiryAndKeepsTheData) {
 TEST_P(SessionStoreConformance, TouchDoesNotResurrectOrCreate) {
   ASSERT_TRUE(RunAwaitable(store_->TouchSession("absent", clock_.Now() + 1h)));
   EXPECT_FALSE(RunAwaitable(store_->GetSession("absent")).value().has_value());
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", MakeSession(clock_))));
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_)));
   clock_.Advance(1h);
   ASSERT_TRUE(RunAwaitable(store_->TouchSession("k1", clock_.Now() + 1h)));
   EXPECT_FALSE(RunAwaitable(store_->GetSession("k1")).value().has_value());
 }
 
 TEST_P(SessionStoreConformance, DeletedSessionIsGoneAndOthersStay) {
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k1", MakeSession(clock_, "alice"))));
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("k2", MakeSession(clock_, "bob"))));
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_, "alice")));
+  ASSERT_TRUE(Create(*store_, "k2", MakeSession(clock_, "bob")));
   ASSERT_TRUE(RunAwaitable(store_->DeleteSession("k1")));
   EXPECT_FALSE(RunAwaitable(store_->GetSession("k1")).value().has_value());
   EXPECT_TRUE(RunAwaitable(store_->GetSession("k2")).value().has_value());
   EXPECT_TRUE(RunAwaitable(store_->DeleteSession("k1")));  // deleting again succeeds
 }
 
-TEST_P(SessionStoreConformance, PendingLoginCanBeTakenOnce) {
-  const PendingLogin p = MakePending(clock_);
-  ASSERT_EQ(RunAwaitable(store_->AddPending("s1", p, 10)).value(), true);
-  auto first = RunAwaitable(store_->TakePending("s1"));
-  ASSERT_TRUE(first && *first);
-  EXPECT_EQ(**first, p);
-  auto second = RunAwaitable(store_->TakePending("s1"));
-  ASSERT_TRUE(second);
-  EXPECT_FALSE(second->has_value());
+TEST_P(SessionStoreConformance, AStateCanBeUsedOnce) {
+  EXPECT_TRUE(RunAwaitable(store_->UseState("s1", clock_.Now() + 600s)).value());
+  EXPECT_FALSE(RunAwaitable(store_->UseState("s1", clock_.Now() + 600s)).value());
+  EXPECT_TRUE(RunAwaitable(store_->UseState("s2", clock_.Now() + 600s)).value());
 }
 
-TEST_P(SessionStoreConformance, ExpiredPendingLoginCannotBeTaken) {
-  ASSERT_TRUE(RunAwaitable(store_->AddPending("s1", MakePending(clock_, 600s), 10)).value());
-  clock_.Advance(600s);
-  EXPECT_FALSE(RunAwaitable(store_->TakePending("s1")).value().has_value());
+TEST_P(SessionStoreConformance, AUsedStateIsForgottenWhenItsLoginExpires) {
+  ASSERT_TRUE(RunAwaitable(store_->UseState("s1", clock_.Now() + 600s)).value());
+  clock_.Advance(599s);
+  EXPECT_FALSE(RunAwaitable(store_->UseState("s1", clock_.Now() + 600s)).value());
+  clock_.Advance(1s);
+  ASSERT_TRUE(RunAwaitable(store_->SweepExpired()));
+  // By then the login itself has expired, so the caller refuses it before asking the store.
+  EXPECT_TRUE(RunAwaitable(store_->UseState("s1", clock_.Now() + 600s)).value());
 }
 
-TEST_P(SessionStoreConformance, PendingLoginsAreCapped) {
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(
-        RunAwaitable(store_->AddPending("s" + std::to_string(i), MakePending(clock_), 5)).value());
-  }
-  EXPECT_FALSE(RunAwaitable(store_->AddPending("s5", MakePending(clock_), 5)).value());
-  // Taking one frees a place.
-  ASSERT_TRUE(RunAwaitable(store_->TakePending("s0")).value().has_value());
-  EXPECT_TRUE(RunAwaitable(store_->AddPending("s6", MakePending(clock_), 5)).value());
-}
-
-TEST_P(SessionStoreConformance, ExpiredPendingLoginsDoNotCountAgainstTheCap) {
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(
-        RunAwaitable(store_->AddPending("s" + std::to_string(i), MakePending(clock_, 10s), 5))
-            .value());
-  }
-  clock_.Advance(11s);
-  EXPECT_TRUE(RunAwaitable(store_->AddPending("fresh", MakePending(clock_), 5)).value());
-}
-
-TEST_P(SessionStoreConformance, RacingTakesOfOneStateLetOnlyOneWin) {
-  ASSERT_TRUE(RunAwaitable(store_->AddPending("s1", MakePending(clock_), 10)).value());
+TEST_P(SessionStoreConformance, RacingUsesOfOneStateLetOnlyOneWin) {
   std::atomic<int> winners{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
-      auto got = RunAwaitable(store_->TakePending("s1"));
-      if (got && got->has_value()) ++winners;
+      auto got = RunAwaitable(store_->UseState("s1", clock_.Now() + 600s));
+      if (got && *got) ++winners;
     });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(winners.load(), 1);
+}
+
+TEST_P(SessionStoreConformance, UpdateReplacesALiveSessionsData) {
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_)));
+  Session changed = MakeSession(clock_);
+  changed.sealed_token = "new-token";
+  changed.expires_at = clock_.Now() + 2h;
+  EXPECT_TRUE(RunAwaitable(store_->UpdateSession("k1", changed)).value());
+  auto got = RunAwaitable(store_->GetSession("k1"));
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ(**got, changed);
+}
+
+TEST_P(SessionStoreConformance, UpdateNeverBringsBackADeletedSession) {
+  // A refresh that read the session, then waited on Spotify while the user logged out.
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_)));
+  ASSERT_TRUE(RunAwaitable(store_->DeleteSession("k1")));
+  EXPECT_FALSE(RunAwaitable(store_->UpdateSession("k1", MakeSession(clock_))).value());
+  EXPECT_FALSE(RunAwaitable(store_->GetSession("k1")).value().has_value());
+}
+
+TEST_P(SessionStoreConformance, UpdateNeverBringsBackAnExpiredSession) {
+  ASSERT_TRUE(Create(*store_, "k1", MakeSession(clock_)));
+  clock_.Advance(1h);
+  Session later = MakeSession(clock_);
+  EXPECT_FALSE(RunAwaitable(store_->UpdateSession("k1", later)).value());
+  EXPECT_FALSE(RunAwaitable(store_->GetSession("k1")).value().has_value());
+}
+
+TEST_P(SessionStoreConformance, UpdateOfAnAbsentSessionCreatesNothing) {
+  EXPECT_FALSE(RunAwaitable(store_->UpdateSession("nobody", MakeSession(clock_))).value());
+  EXPECT_FALSE(RunAwaitable(store_->GetSession("nobody")).value().has_value());
+}
+
+TEST_P(SessionStoreConformance, APerUserCapEndsTheOldestSessionsOfThatUserOnly) {
+  ASSERT_TRUE(Create(*store_, "bob-1", MakeSession(clock_, "bob")));
+  for (int i = 1; i <= 4; ++i) {
+    clock_.Advance(1s);
+    ASSERT_TRUE(RunAwaitable(store_->CreateSession("alice-" + std::to_string(i),
+                                                   MakeSession(clock_, "alice"), 3)));
+  }
+  EXPECT_FALSE(RunAwaitable(store_->GetSession("alice-1")).value().has_value());
+  for (const char* kept : {"alice-2", "alice-3", "alice-4", "bob-1"}) {
+    EXPECT_TRUE(RunAwaitable(store_->GetSession(kept)).value().has_value()) << kept;
+  }
+}
+
+TEST_P(SessionStoreConformance, ExpiredSessionsDoNotCountAgainstTheUserCap) {
+  ASSERT_TRUE(RunAwaitable(store_->CreateSession("a1", MakeSession(clock_, "alice"), 2)));
+  ASSERT_TRUE(RunAwaitable(store_->CreateSession("a2", MakeSession(clock_, "alice"), 2)));
+  clock_.Advance(1h);  // both expire
+  ASSERT_TRUE(RunAwaitable(store_->CreateSession("a3", MakeSession(clock_, "alice"), 2)));
+  clock_.Advance(1s);
+  ASSERT_TRUE(RunAwaitable(store_->CreateSession("a4", MakeSession(clock_, "alice"), 2)));
+  EXPECT_TRUE(RunAwaitable(store_->GetSession("a3")).value().has_value());
+  EXPECT_TRUE(RunAwaitable(store_->GetSession("a4")).value().has_value());
 }
 
 TEST_P(SessionStoreConformance, LockIsExclusiveUntilReleasedOrExpired) {
@@ -146,14 +182,15 @@ TEST_P(SessionStoreConformance, LockIsExclusiveUntilReleasedOrExpired) {
 }
 
 TEST_P(SessionStoreConformance, SweepRemovesOnlyExpiredEntries) {
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("old", MakeSession(clock_))));
-  ASSERT_TRUE(RunAwaitable(store_->AddPending("p-old", MakePending(clock_, 10s), 10)).value());
+  ASSERT_TRUE(Create(*store_, "old", MakeSession(clock_)));
+  ASSERT_TRUE(RunAwaitable(store_->UseState("s-old", clock_.Now() + 10s)).value());
   clock_.Advance(2h);
-  ASSERT_TRUE(RunAwaitable(store_->PutSession("new", MakeSession(clock_))));
+  ASSERT_TRUE(Create(*store_, "new", MakeSession(clock_)));
   auto swept = RunAwaitable(store_->SweepExpired());
   ASSERT_TRUE(swept);
   EXPECT_TRUE(RunAwaitable(store_->GetSession("new")).value().has_value());
   EXPECT_FALSE(RunAwaitable(store_->GetSession("old")).value().has_value());
+  EXPECT_TRUE(RunAwaitable(store_->UseState("s-old", clock_.Now() + 10s)).value());
 }
 
 TEST_P(SessionStoreConformance, PingSucceeds) { EXPECT_TRUE(RunAwaitable(store_->Ping())); }
@@ -164,7 +201,7 @@ TEST_P(SessionStoreConformance, ManyThreadsWritingDistinctSessionsLoseNothing) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
         const std::string key = "t" + std::to_string(t) + "-" + std::to_string(i);
-        ASSERT_TRUE(RunAwaitable(store_->PutSession(key, MakeSession(clock_, key))));
+        ASSERT_TRUE(Create(*store_, key, MakeSession(clock_, key)));
       }
     });
   }

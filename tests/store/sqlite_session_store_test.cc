@@ -58,7 +58,7 @@ TEST(SqliteSessionStore, SessionSurvivesReopeningTheFile) {
   ManualClock clock;
   {
     auto store = OpenOrDie(dir.Path("s.db"), clock);
-    ASSERT_TRUE(RunAwaitable(store->PutSession("k", SampleSession(clock))));
+    ASSERT_TRUE(RunAwaitable(store->CreateSession("k", SampleSession(clock), 10)));
   }
   auto store = OpenOrDie(dir.Path("s.db"), clock);
   auto got = RunAwaitable(store->GetSession("k"));
@@ -70,7 +70,7 @@ TEST(SqliteSessionStore, FileIsReadableByItsOwnerOnly) {
   TempDir dir;
   ManualClock clock;
   auto store = OpenOrDie(dir.Path("s.db"), clock);
-  ASSERT_TRUE(RunAwaitable(store->PutSession("k", SampleSession(clock))));
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k", SampleSession(clock), 10)));
   struct stat st {};
   ASSERT_EQ(::stat(dir.Path("s.db").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
@@ -124,7 +124,7 @@ TEST(SqliteSessionStore, SweepDeletesExpiredRowsFromTheFile) {
   TempDir dir;
   ManualClock clock;
   auto store = OpenOrDie(dir.Path("s.db"), clock);
-  ASSERT_TRUE(RunAwaitable(store->PutSession("k", SampleSession(clock))));
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k", SampleSession(clock), 10)));
   clock.Advance(2h);
   auto swept = RunAwaitable(store->SweepExpired());
   ASSERT_TRUE(swept);
