@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fake_spotify/routes.h"
+#include "http/loopback.h"
 
 namespace spotauth::fake_spotify {
 namespace {
@@ -51,6 +52,20 @@ http::Response Route(FakeSpotifyState& state, const http::Request& request, std:
   return MakeResponse(beast_http::status::not_found, "text/plain; charset=utf-8", "Not found\n");
 }
 
+
+// The control interface steers the stand-in (users, faults, clients). While `make demo` runs, a
+// web page the person visits could post to it (DNS rebinding, or a plain cross-site form), so it
+// answers only requests addressed to a loopback literal and sent from no other origin.
+bool IsFromLoopback(const http::Request& request) {
+  const std::string host(request[beast_http::field::host]);
+  auto as_url = boost::urls::parse_uri("http://" + host + "/");
+  if (!as_url || !http::IsLoopbackLiteral(*as_url)) return false;
+  const auto origin = request.find(beast_http::field::origin);
+  if (origin == request.end()) return true;
+  auto origin_url = boost::urls::parse_uri(origin->value());
+  return origin_url && http::IsLoopbackLiteral(*origin_url);
+}
+
 }  // namespace
 
 boost::asio::awaitable<http::Response> FakeSpotifyHandler::Handle(http::Request request) {
@@ -64,7 +79,10 @@ boost::asio::awaitable<http::Response> FakeSpotifyHandler::Handle(http::Request 
                               "Bad request target\n");
     } else if (const std::string path = target->path();
                options_.control_enabled && path.starts_with(kControlPrefix)) {
-      response = HandleControl(state_, request, path);
+      response = IsFromLoopback(request)
+                     ? HandleControl(state_, request, path)
+                     : MakeResponse(beast_http::status::forbidden, "text/plain; charset=utf-8",
+                                    "The control interface answers loopback requests only\n");
     } else {
       state_.CountRequest(path);
       std::optional<FakeFault> fault = state_.TakeFault(path);

@@ -1,6 +1,6 @@
 // FakeSpotifyHandler: the stand-in Spotify as an http::RequestHandler. One origin serves both
 // the accounts service (/authorize, /api/token) and the Web API (/v1/...), so one port can be
-// SPOTAUTH_ACCOUNTS_URL and SPOTAUTH_API_URL at once. Behaviour: spotify-protocol.md.
+// SPOTAUTH_ACCOUNTS_URL and SPOTAUTH_API_URL at once. Behaviour: docs/spotify-protocol.md.
 //
 // Create one handler per event loop, all sharing one FakeSpotifyState (which is thread-safe).
 // Every request except /__control/... is counted per path and may meet an injected fault first

@@ -4,7 +4,7 @@
 // One instance is shared by the per-thread FakeSpotifyHandler instances: every member function
 // is thread-safe (one mutex). Expiry is computed from the injected Clock, so tests move time with
 // a ManualClock. The protocol rules (which errors, which tokens) are those of
-// /work/shared/spotify-protocol.md; where this class differs from it, this class is wrong.
+// docs/spotify-protocol.md; where this class differs from it, this class is wrong.
 #pragma once
 
 #include <chrono>

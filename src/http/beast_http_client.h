@@ -17,6 +17,13 @@
 
 namespace spotauth::http {
 
+// A client TLS context (TLS 1.2+, peer verification) trusting `ca_file`, or the system store
+// when empty. Once made it is only read, so clients on several threads may share it (OpenSSL's
+// SSL_CTX is thread-safe for creating connections).
+// Errors: kInvalidArgument if the CA file cannot be loaded, kTls otherwise.
+[[nodiscard]] Result<std::shared_ptr<boost::asio::ssl::context>> MakeTlsClientContext(
+    const std::string& ca_file);
+
 // Sends each request on the caller's event loop and never blocks it.
 //
 // Transport: the URL is parsed with ParseRequestUrl; names are resolved, IP literals are not.
@@ -42,13 +49,6 @@ namespace spotauth::http {
 //
 // Not thread-safe: use one instance from one event loop. The instance must outlive every Send
 // it started.
-// A client TLS context (TLS 1.2+, peer verification) trusting `ca_file`, or the system store
-// when empty. Once made it is only read, so clients on several threads may share it (OpenSSL's
-// SSL_CTX is thread-safe for creating connections).
-// Errors: kInvalidArgument if the CA file cannot be loaded, kTls otherwise.
-[[nodiscard]] Result<std::shared_ptr<boost::asio::ssl::context>> MakeTlsClientContext(
-    const std::string& ca_file);
-
 class BeastHttpClient final : public HttpClient {
  public:
   struct Options {

@@ -105,7 +105,7 @@ asio::awaitable<void> Listener::State::Accept(Worker& worker) {
       socket.close(ignored);
       continue;
     }
-    // Without it, small responses wait for the delayed ACK (~40 ms each; DESIGN.md).
+    // Without it, small responses wait for the delayed ACK (~40 ms each; docs/design-notes.md).
     socket.set_option(tcp::no_delay(true), ignored);
     HttpSession& session = worker.sessions.emplace_back(std::move(socket), *worker.handler,
                                                         options.limits, options.access_log);

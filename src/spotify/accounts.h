@@ -1,5 +1,5 @@
 // SpotifyAccounts: Spotify's accounts service (authorize URLs and the token endpoint), as tekore's
-// Credentials class does it. See /work/shared/spotify-protocol.md for the wire protocol.
+// Credentials class does it. See docs/spotify-protocol.md for the wire protocol.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

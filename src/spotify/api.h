@@ -1,5 +1,5 @@
 // SpotifyApi: the few Web API calls spotauth needs (current user, currently playing), as typed
-// values. See /work/shared/spotify-protocol.md for the wire protocol.
+// values. See docs/spotify-protocol.md for the wire protocol.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -87,6 +87,23 @@ TEST_F(ControlTest, FaultCanBeInjectedOverHttp) {
   EXPECT_EQ(ExchangeCode(Code()).result(), beast_http::status::ok);
 }
 
+TEST_F(ControlTest, OnlyLoopbackRequestsMayUseIt) {
+  // A web page open while `make demo` runs must not steer the stand-in (DNS rebinding gives a
+  // foreign Host; a cross-site form gives a foreign Origin).
+  http::Request rebound{beast_http::verb::post, "/__control/fault", 11};
+  rebound.set(beast_http::field::host, "attacker.example:5001");
+  rebound.set(beast_http::field::content_type, "application/json");
+  rebound.body() = R"({"path":"/api/token","kind":"status","status":500})";
+  EXPECT_EQ(Send(rebound).result(), beast_http::status::forbidden);
+  http::Request cross_site = rebound;
+  cross_site.set(beast_http::field::host, "127.0.0.1:5001");
+  cross_site.set(beast_http::field::origin, "https://attacker.example");
+  EXPECT_EQ(Send(cross_site).result(), beast_http::status::forbidden);
+  http::Request local = rebound;
+  local.set(beast_http::field::host, "[::1]:5001");
+  EXPECT_EQ(Send(local).result(), beast_http::status::ok);
+}
+
 TEST_F(ControlTest, BadControlRequestsAreRefused) {
   EXPECT_EQ(PostJson("/__control/fault", "{not json").result(), beast_http::status::bad_request);
   EXPECT_EQ(PostJson("/__control/fault", R"({"kind":"status"})").result(),

@@ -81,7 +81,11 @@ class FakeSpotifyTest : public ::testing::Test {
     state_.AddClient(FakeClient{std::string(kPublicClientId), "", {"http://127.0.0.1/cb"}});
   }
 
+  // Requests without a Host are sent as a browser on this machine would address the stand-in.
   http::Response Send(http::Request request) {
+    if (request.find(beast_http::field::host) == request.end()) {
+      request.set(beast_http::field::host, "127.0.0.1:5001");
+    }
     request.prepare_payload();
     boost::asio::io_context io;
     http::Response out;
