@@ -113,8 +113,9 @@ asio::awaitable<error_code> WriteRequest(Stream& stream,
 }
 
 template <class Stream>
-asio::awaitable<error_code> ReadResponse(Stream& stream, beast::flat_buffer& buffer,
-                                         beast_http::response_parser<beast_http::string_body>& parser) {
+asio::awaitable<error_code> ReadResponse(
+    Stream& stream, beast::flat_buffer& buffer,
+    beast_http::response_parser<beast_http::string_body>& parser) {
   auto [ec, bytes] = co_await beast_http::async_read(stream, buffer, parser, kToken);
   std::ignore = bytes;
   co_return ec;
@@ -148,9 +149,8 @@ Result<std::shared_ptr<ssl::context>> MakeTlsClientContext(const std::string& ca
 
 Result<std::unique_ptr<BeastHttpClient>> BeastHttpClient::Create(asio::any_io_executor executor,
                                                                  Options options) {
-  auto context = MakeTlsClientContext(options.ca_file);
-  if (!context) return tl::unexpected(context.error());
-  return Create(std::move(executor), std::move(options), std::move(*context));
+  SPOTAUTH_TRY_ASSIGN(auto context, MakeTlsClientContext(options.ca_file));
+  return Create(std::move(executor), std::move(options), std::move(context));
 }
 
 std::unique_ptr<BeastHttpClient> BeastHttpClient::Create(
@@ -215,9 +215,8 @@ asio::awaitable<Result<BeastHttpClient::ConnectionPtr>> BeastHttpClient::Connect
     if (ec) co_return MakeError(ErrorCode::kInvalidArgument, "bad IP address in " + origin);
     endpoints.emplace_back(address, url.port);
   } else {
-    auto resolved = co_await ResolveBefore(executor_, url.host, url.port, deadline);
-    if (!resolved) co_return tl::unexpected(std::move(resolved.error()));
-    endpoints = std::move(*resolved);
+    SPOTAUTH_CO_TRY_ASSIGN(endpoints,
+                           co_await ResolveBefore(executor_, url.host, url.port, deadline));
   }
 
   auto connection = std::make_unique<Connection>(executor_, url.tls ? tls_context_.get() : nullptr);
@@ -326,10 +325,9 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Exchange(
 
 asio::awaitable<Result<ClientResponse>> BeastHttpClient::Send(ClientRequest request) {
   try {
-    auto url = ParseRequestUrl(request.url);
-    if (!url) co_return tl::unexpected(std::move(url.error()));
-    const std::string origin = url->Origin();
-    if (!url->tls && !options_.allow_plain_http) {
+    SPOTAUTH_CO_TRY_ASSIGN(const RequestUrl url, ParseRequestUrl(request.url));
+    const std::string origin = url.Origin();
+    if (!url.tls && !options_.allow_plain_http) {
       co_return MakeError(ErrorCode::kInvalidArgument,
                           "plain http is not allowed (" + origin + ")");
     }
@@ -345,13 +343,11 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Send(ClientRequest requ
       ConnectionPtr connection = attempt == 0 ? TakeIdle(origin) : nullptr;
       const bool reused = connection != nullptr;
       if (!connection) {
-        auto connected = co_await Connect(*url, deadline);
-        if (!connected) co_return tl::unexpected(std::move(connected.error()));
-        connection = std::move(*connected);
+        SPOTAUTH_CO_TRY_ASSIGN(connection, co_await Connect(url, deadline));
       }
       bool keep_alive = false;
       bool closed_before_response = false;
-      auto result = co_await Exchange(*connection, *url, request, deadline, keep_alive,
+      auto result = co_await Exchange(*connection, url, request, deadline, keep_alive,
                                       closed_before_response);
       if (!result && reused && closed_before_response && attempt == 0) continue;
       if (result && keep_alive) ReturnIdle(origin, std::move(connection));

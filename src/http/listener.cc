@@ -175,9 +175,7 @@ Result<void> Listener::Start() {
   for (unsigned i = 0; i < std::max(1u, s.options.threads); ++i) {
     auto worker = std::make_unique<Worker>();
     // The first bind resolves port 0; the rest join that port through SO_REUSEPORT.
-    if (auto bound = BindAcceptor(worker->acceptor, tcp::endpoint(address, port)); !bound) {
-      return tl::unexpected(bound.error());
-    }
+    SPOTAUTH_TRY(BindAcceptor(worker->acceptor, tcp::endpoint(address, port)));
     if (i == 0) port = worker->acceptor.local_endpoint(ec).port();
     try {
       worker->handler = s.factory ? s.factory(worker->ioc) : nullptr;

@@ -12,59 +12,45 @@
 namespace spotauth::spotify {
 namespace {
 
-
 constexpr std::string_view kTokenResponse = "token response";
 // Anything longer is not a token lifetime but a broken response, and adding it to a time_point
 // could overflow.
 constexpr std::int64_t kMaxExpiresIn = 366LL * 24 * 3600;
 
 Result<Token> ParseToken(std::string_view body, TimePoint now, std::string previous_refresh) {
-  auto object = wire::ParseObject(body, kTokenResponse);
-  if (!object) {
-    return tl::unexpected(std::move(object.error()));
-  }
-  auto access_token = wire::RequiredString(*object, "access_token", kTokenResponse);
-  if (!access_token) {
-    return tl::unexpected(std::move(access_token.error()));
-  }
-  if (access_token->empty()) {
+  SPOTAUTH_TRY_ASSIGN(const boost::json::object object, wire::ParseObject(body, kTokenResponse));
+  SPOTAUTH_TRY_ASSIGN(std::string access_token,
+                      wire::RequiredString(object, "access_token", kTokenResponse));
+  if (access_token.empty()) {
     return MakeError(ErrorCode::kUpstreamProtocol, "token response: access_token is empty");
   }
-  auto expires_in = wire::RequiredInt(*object, "expires_in", kTokenResponse);
-  if (!expires_in) {
-    return tl::unexpected(std::move(expires_in.error()));
-  }
-  if (*expires_in < 0 || *expires_in > kMaxExpiresIn) {
+  SPOTAUTH_TRY_ASSIGN(const std::int64_t expires_in,
+                      wire::RequiredInt(object, "expires_in", kTokenResponse));
+  if (expires_in < 0 || expires_in > kMaxExpiresIn) {
     return MakeError(ErrorCode::kUpstreamProtocol,
-                     "token response: expires_in " + std::to_string(*expires_in) +
+                     "token response: expires_in " + std::to_string(expires_in) +
                          " is outside 0.." + std::to_string(kMaxExpiresIn));
   }
-  auto token_type = wire::OptionalString(*object, "token_type", kTokenResponse);
-  if (!token_type) {
-    return tl::unexpected(std::move(token_type.error()));
-  }
+  SPOTAUTH_TRY_ASSIGN(std::optional<std::string> token_type,
+                      wire::OptionalString(object, "token_type", kTokenResponse));
   // Client-credentials responses carry no scope; absent means none was granted.
-  auto scope = wire::OptionalString(*object, "scope", kTokenResponse);
-  if (!scope) {
-    return tl::unexpected(std::move(scope.error()));
-  }
-  auto refresh_token = wire::OptionalString(*object, "refresh_token", kTokenResponse);
-  if (!refresh_token) {
-    return tl::unexpected(std::move(refresh_token.error()));
-  }
+  SPOTAUTH_TRY_ASSIGN(const std::optional<std::string> scope,
+                      wire::OptionalString(object, "scope", kTokenResponse));
+  SPOTAUTH_TRY_ASSIGN(std::optional<std::string> refresh_token,
+                      wire::OptionalString(object, "refresh_token", kTokenResponse));
 
   Token token;
-  token.access_token = std::move(*access_token);
-  token.refresh_token = refresh_token->has_value() && !(*refresh_token)->empty()
-                            ? std::move(**refresh_token)
+  token.access_token = std::move(access_token);
+  token.refresh_token = refresh_token.has_value() && !refresh_token->empty()
+                            ? std::move(*refresh_token)
                             : std::move(previous_refresh);
-  if (token_type->has_value()) {
-    token.token_type = std::move(**token_type);
+  if (token_type.has_value()) {
+    token.token_type = std::move(*token_type);
   }
-  if (scope->has_value()) {
-    token.scope = Scope::Parse(**scope);
+  if (scope.has_value()) {
+    token.scope = Scope::Parse(*scope);
   }
-  token.expires_at = now + std::chrono::seconds(*expires_in);
+  token.expires_at = now + std::chrono::seconds(expires_in);
   return token;
 }
 
@@ -224,14 +210,12 @@ boost::asio::awaitable<Result<Token>> SpotifyAccounts::ClientCredentials() {
 
 boost::asio::awaitable<Result<Token>> SpotifyAccounts::SendTokenRequest(
     http::ClientRequest request, std::string previous_refresh_token) {
-  Result<http::ClientResponse> response = co_await http_.Send(std::move(request));
-  if (!response) {
-    co_return tl::unexpected(std::move(response.error()));
+  SPOTAUTH_CO_TRY_ASSIGN(const http::ClientResponse response,
+                         co_await http_.Send(std::move(request)));
+  if (response.status != 200) {
+    co_return tl::unexpected(TokenEndpointError(response, options_.max_retry_after));
   }
-  if (response->status != 200) {
-    co_return tl::unexpected(TokenEndpointError(*response, options_.max_retry_after));
-  }
-  co_return ParseToken(response->body, clock_.Now(), std::move(previous_refresh_token));
+  co_return ParseToken(response.body, clock_.Now(), std::move(previous_refresh_token));
 }
 
 }  // namespace spotauth::spotify

@@ -77,21 +77,9 @@ std::optional<std::string> FirstImageUrl(const json::object* owner) {
 Result<TrackItem> ParseTrack(const json::object& item) {
   constexpr std::string_view kWhat = "currently-playing track";
   TrackItem track;
-  auto name = wire::RequiredString(item, "name", kWhat);
-  if (!name) {
-    return tl::unexpected(std::move(name.error()));
-  }
-  track.name = std::move(*name);
-  auto duration = wire::RequiredInt(item, "duration_ms", kWhat);
-  if (!duration) {
-    return tl::unexpected(std::move(duration.error()));
-  }
-  track.duration_ms = *duration;
-  auto id = wire::OptionalString(item, "id", kWhat);
-  if (!id) {
-    return tl::unexpected(std::move(id.error()));
-  }
-  track.id = std::move(*id);
+  SPOTAUTH_TRY_ASSIGN(track.name, wire::RequiredString(item, "name", kWhat));
+  SPOTAUTH_TRY_ASSIGN(track.duration_ms, wire::RequiredInt(item, "duration_ms", kWhat));
+  SPOTAUTH_TRY_ASSIGN(track.id, wire::OptionalString(item, "id", kWhat));
   if (const json::value* artists = item.if_contains("artists")) {
     if (!artists->is_array()) {
       return MakeError(ErrorCode::kUpstreamProtocol,
@@ -103,24 +91,17 @@ Result<TrackItem> ParseTrack(const json::object& item) {
         return MakeError(ErrorCode::kUpstreamProtocol,
                          std::string(kWhat) + ": an artist is not an object");
       }
-      auto artist_name = wire::RequiredString(*object, "name", "currently-playing artist");
-      if (!artist_name) {
-        return tl::unexpected(std::move(artist_name.error()));
-      }
-      track.artists.push_back(std::move(*artist_name));
+      SPOTAUTH_TRY_ASSIGN(std::string artist_name,
+                          wire::RequiredString(*object, "name", "currently-playing artist"));
+      track.artists.push_back(std::move(artist_name));
     }
   }
-  auto album = wire::OptionalObject(item, "album", kWhat);
-  if (!album) {
-    return tl::unexpected(std::move(album.error()));
-  }
-  if (*album != nullptr) {
-    auto album_name = wire::OptionalString(**album, "name", "currently-playing album");
-    if (!album_name) {
-      return tl::unexpected(std::move(album_name.error()));
-    }
-    track.album = album_name->value_or("");
-    track.image_url = FirstImageUrl(*album);
+  SPOTAUTH_TRY_ASSIGN(const json::object* const album, wire::OptionalObject(item, "album", kWhat));
+  if (album != nullptr) {
+    SPOTAUTH_TRY_ASSIGN(std::optional<std::string> album_name,
+                        wire::OptionalString(*album, "name", "currently-playing album"));
+    track.album = std::move(album_name).value_or("");
+    track.image_url = FirstImageUrl(album);
   }
   return track;
 }
@@ -128,25 +109,16 @@ Result<TrackItem> ParseTrack(const json::object& item) {
 Result<EpisodeItem> ParseEpisode(const json::object& item) {
   constexpr std::string_view kWhat = "currently-playing episode";
   EpisodeItem episode;
-  auto name = wire::RequiredString(item, "name", kWhat);
-  if (!name) {
-    return tl::unexpected(std::move(name.error()));
-  }
-  episode.name = std::move(*name);
-  auto show = wire::OptionalObject(item, "show", kWhat);
-  if (!show) {
-    return tl::unexpected(std::move(show.error()));
-  }
-  if (*show != nullptr) {
-    auto show_name = wire::OptionalString(**show, "name", "currently-playing show");
-    if (!show_name) {
-      return tl::unexpected(std::move(show_name.error()));
-    }
-    episode.show = show_name->value_or("");
+  SPOTAUTH_TRY_ASSIGN(episode.name, wire::RequiredString(item, "name", kWhat));
+  SPOTAUTH_TRY_ASSIGN(const json::object* const show, wire::OptionalObject(item, "show", kWhat));
+  if (show != nullptr) {
+    SPOTAUTH_TRY_ASSIGN(std::optional<std::string> show_name,
+                        wire::OptionalString(*show, "name", "currently-playing show"));
+    episode.show = std::move(show_name).value_or("");
   }
   episode.image_url = FirstImageUrl(&item);
   if (!episode.image_url) {
-    episode.image_url = FirstImageUrl(*show);
+    episode.image_url = FirstImageUrl(show);
   }
   return episode;
 }
@@ -159,65 +131,36 @@ CurrentlyPlaying::Type ParseType(const std::optional<std::string>& text) {
 }
 
 Result<std::optional<CurrentlyPlaying>> ParseCurrentlyPlaying(std::string_view body) {
-  auto object = wire::ParseObject(body, kPlayingResponse);
-  if (!object) {
-    return tl::unexpected(std::move(object.error()));
-  }
+  SPOTAUTH_TRY_ASSIGN(const json::object object, wire::ParseObject(body, kPlayingResponse));
   CurrentlyPlaying playing;
-  auto is_playing = wire::RequiredBool(*object, "is_playing", kPlayingResponse);
-  if (!is_playing) {
-    return tl::unexpected(std::move(is_playing.error()));
-  }
-  playing.is_playing = *is_playing;
-  auto progress = wire::OptionalInt(*object, "progress_ms", kPlayingResponse);
-  if (!progress) {
-    return tl::unexpected(std::move(progress.error()));
-  }
-  playing.progress_ms = *progress;
-  auto type = wire::OptionalString(*object, "currently_playing_type", kPlayingResponse);
-  if (!type) {
-    return tl::unexpected(std::move(type.error()));
-  }
-  playing.type = ParseType(*type);
-  auto item = wire::OptionalObject(*object, "item", kPlayingResponse);
-  if (!item) {
-    return tl::unexpected(std::move(item.error()));
-  }
+  SPOTAUTH_TRY_ASSIGN(playing.is_playing,
+                      wire::RequiredBool(object, "is_playing", kPlayingResponse));
+  SPOTAUTH_TRY_ASSIGN(playing.progress_ms,
+                      wire::OptionalInt(object, "progress_ms", kPlayingResponse));
+  SPOTAUTH_TRY_ASSIGN(const std::optional<std::string> type,
+                      wire::OptionalString(object, "currently_playing_type", kPlayingResponse));
+  playing.type = ParseType(type);
+  SPOTAUTH_TRY_ASSIGN(const json::object* const item,
+                      wire::OptionalObject(object, "item", kPlayingResponse));
   // An ad or an unknown type may still come with an item; we cannot know its shape, so it is
   // not read rather than misread.
-  if (*item != nullptr && playing.type == CurrentlyPlaying::Type::kTrack) {
-    auto track = ParseTrack(**item);
-    if (!track) {
-      return tl::unexpected(std::move(track.error()));
-    }
-    playing.item = std::move(*track);
-  } else if (*item != nullptr && playing.type == CurrentlyPlaying::Type::kEpisode) {
-    auto episode = ParseEpisode(**item);
-    if (!episode) {
-      return tl::unexpected(std::move(episode.error()));
-    }
-    playing.item = std::move(*episode);
+  if (item != nullptr && playing.type == CurrentlyPlaying::Type::kTrack) {
+    SPOTAUTH_TRY_ASSIGN(playing.item, ParseTrack(*item));
+  } else if (item != nullptr && playing.type == CurrentlyPlaying::Type::kEpisode) {
+    SPOTAUTH_TRY_ASSIGN(playing.item, ParseEpisode(*item));
   }
   return std::optional<CurrentlyPlaying>(std::move(playing));
 }
 
 Result<User> ParseUser(std::string_view body) {
-  auto object = wire::ParseObject(body, kUserResponse);
-  if (!object) {
-    return tl::unexpected(std::move(object.error()));
-  }
-  auto id = wire::RequiredString(*object, "id", kUserResponse);
-  if (!id) {
-    return tl::unexpected(std::move(id.error()));
-  }
-  if (id->empty()) {
+  SPOTAUTH_TRY_ASSIGN(const json::object object, wire::ParseObject(body, kUserResponse));
+  SPOTAUTH_TRY_ASSIGN(std::string id, wire::RequiredString(object, "id", kUserResponse));
+  if (id.empty()) {
     return MakeError(ErrorCode::kUpstreamProtocol, std::string(kUserResponse) + ": id is empty");
   }
-  auto display_name = wire::OptionalString(*object, "display_name", kUserResponse);
-  if (!display_name) {
-    return tl::unexpected(std::move(display_name.error()));
-  }
-  return User{std::move(*id), std::move(*display_name)};
+  SPOTAUTH_TRY_ASSIGN(std::optional<std::string> display_name,
+                      wire::OptionalString(object, "display_name", kUserResponse));
+  return User{std::move(id), std::move(display_name)};
 }
 
 }  // namespace
@@ -257,28 +200,22 @@ SpotifyApi::CurrentlyPlaying(std::string_view access_token) {
 }
 
 boost::asio::awaitable<Result<User>> SpotifyApi::FetchUser(http::ClientRequest request) {
-  Result<http::ClientResponse> response = co_await Send(std::move(request));
-  if (!response) {
-    co_return tl::unexpected(std::move(response.error()));
-  }
-  if (response->status != 200) {
+  SPOTAUTH_CO_TRY_ASSIGN(const http::ClientResponse response, co_await Send(std::move(request)));
+  if (response.status != 200) {
     co_return MakeError(ErrorCode::kUpstreamProtocol,
-                        "/v1/me answered " + std::to_string(response->status));
+                        "/v1/me answered " + std::to_string(response.status));
   }
-  co_return ParseUser(response->body);
+  co_return ParseUser(response.body);
 }
 
 boost::asio::awaitable<Result<std::optional<spotify::CurrentlyPlaying>>>
 SpotifyApi::FetchCurrentlyPlaying(http::ClientRequest request) {
-  Result<http::ClientResponse> response = co_await Send(std::move(request));
-  if (!response) {
-    co_return tl::unexpected(std::move(response.error()));
-  }
+  SPOTAUTH_CO_TRY_ASSIGN(const http::ClientResponse response, co_await Send(std::move(request)));
   // Spotify answers 204 when no device is active, and has been seen to send 200 with no body.
-  if (response->status == 204 || IsBlank(response->body)) {
+  if (response.status == 204 || IsBlank(response.body)) {
     co_return std::optional<spotify::CurrentlyPlaying>();
   }
-  co_return ParseCurrentlyPlaying(response->body);
+  co_return ParseCurrentlyPlaying(response.body);
 }
 
 }  // namespace spotauth::spotify

@@ -67,14 +67,11 @@ Result<std::optional<std::string>> OptionalString(const boost::json::object& obj
 
 Result<std::string> RequiredString(const boost::json::object& object, std::string_view key,
                                    std::string_view what) {
-  auto text = OptionalString(object, key, what);
-  if (!text) {
-    return tl::unexpected(std::move(text.error()));
-  }
-  if (!text->has_value()) {
+  SPOTAUTH_TRY_ASSIGN(std::optional<std::string> text, OptionalString(object, key, what));
+  if (!text.has_value()) {
     return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is missing"));
   }
-  return std::move(**text);
+  return std::move(*text);
 }
 
 Result<std::optional<std::int64_t>> OptionalInt(const boost::json::object& object,
@@ -96,14 +93,11 @@ Result<std::optional<std::int64_t>> OptionalInt(const boost::json::object& objec
 
 Result<std::int64_t> RequiredInt(const boost::json::object& object, std::string_view key,
                                  std::string_view what) {
-  auto number = OptionalInt(object, key, what);
-  if (!number) {
-    return tl::unexpected(std::move(number.error()));
-  }
-  if (!number->has_value()) {
+  SPOTAUTH_TRY_ASSIGN(const std::optional<std::int64_t> number, OptionalInt(object, key, what));
+  if (!number.has_value()) {
     return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is missing"));
   }
-  return **number;
+  return *number;
 }
 
 Result<bool> RequiredBool(const boost::json::object& object, std::string_view key,
@@ -132,8 +126,8 @@ Result<const boost::json::object*> OptionalObject(const boost::json::object& obj
   return inner;
 }
 
-std::chrono::seconds RetryAfter(const beast_http::fields& headers,
-                                std::chrono::seconds fallback, std::chrono::seconds cap) {
+std::chrono::seconds RetryAfter(const beast_http::fields& headers, std::chrono::seconds fallback,
+                                std::chrono::seconds cap) {
   const auto it = headers.find(beast_http::field::retry_after);
   std::chrono::seconds wait = fallback;
   if (it != headers.end()) {
