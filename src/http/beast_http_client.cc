@@ -104,6 +104,20 @@ bool LooksClosed(beast::tcp_stream& transport, bool tls) {
   return !tls;
 }
 
+bool IsIdempotent(beast_http::verb method) {
+  switch (method) {
+    case beast_http::verb::get:
+    case beast_http::verb::head:
+    case beast_http::verb::put:
+    case beast_http::verb::delete_:
+    case beast_http::verb::options:
+    case beast_http::verb::trace:
+      return true;
+    default:
+      return false;
+  }
+}
+
 template <class Stream>
 asio::awaitable<error_code> WriteRequest(Stream& stream,
                                          beast_http::request<beast_http::string_body>& request) {
@@ -349,7 +363,13 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Send(ClientRequest requ
       bool closed_before_response = false;
       auto result = co_await Exchange(*connection, url, request, deadline, keep_alive,
                                       closed_before_response);
-      if (!result && reused && closed_before_response && attempt == 0) continue;
+      // Only an idempotent request may go again: the peer may have acted on the first copy
+      // before the connection died (RFC 9110 section 9.2.2), and a token POST sent twice
+      // redeems a code twice.
+      if (!result && reused && closed_before_response && attempt == 0 &&
+          IsIdempotent(request.method)) {
+        continue;
+      }
       if (result && keep_alive) ReturnIdle(origin, std::move(connection));
       co_return result;
     }

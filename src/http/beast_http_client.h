@@ -38,8 +38,8 @@ namespace spotauth::http {
 // Reuse: after a complete response that allows keep-alive, the connection is kept for its
 // origin (scheme, host, port), at most Options::max_idle_per_origin of them, for at most
 // Options::idle_lifetime. A request on a reused connection that the peer closed before
-// sending any response byte is retried once on a new connection: the peer closed an idle
-// connection, so it never processed the request.
+// sending any response byte is retried once on a new connection, if the method is idempotent
+// (RFC 9110 section 9.2.2): a POST is never sent twice, since the peer may have acted on it.
 //
 // Limits: a response header over Options::max_header_bytes or body over Options::max_body_bytes
 // gives kTooLarge and the connection is closed.

@@ -363,6 +363,24 @@ TEST_F(BeastHttpClientTest, ReusedConnectionClosedBeforeAnswerIsRetriedOnANewOne
   EXPECT_EQ(server.requests().size(), 3u);  // first, the unanswered retry, and the retry
 }
 
+TEST_F(BeastHttpClientTest, APostOnAReusedConnectionThatDiesIsNeverSentTwice) {
+  // The peer may have acted on the request before the connection died (a token POST that
+  // redeemed a code); sending it again could turn one exchange into two (RFC 9110 9.2.2).
+  LoopbackServer server(io_, LoopbackServer::Mode::kCloseOnSecondRequest);
+  auto client = PlainClient();
+  ASSERT_NE(client, nullptr);
+  ASSERT_TRUE(Get(io_, *client, Http(server.port())).has_value());
+  ASSERT_EQ(client->IdleConnectionCount(), 1u);
+  ClientRequest post;
+  post.method = beast_http::verb::post;
+  post.url = Http(server.port());
+  post.body = "grant_type=authorization_code&code=once";
+  auto result = Send(io_, *client, std::move(post));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(server.requests().size(), 2u);  // the first GET and the one POST
+}
+
 TEST_F(BeastHttpClientTest, IdleConnectionClosedByThePeerIsReplaced) {
   LoopbackServer server(io_, LoopbackServer::Mode::kRespondThenClose);
   auto client = PlainClient();
