@@ -1,0 +1,53 @@
+#include "testing/in_memory_http_client.h"
+
+#include <optional>
+#include <utility>
+
+#include "http/request_url.h"
+
+namespace spotauth::testing {
+
+Result<http::Request> ToServerRequest(http::ClientRequest request) {
+  auto url = http::ParseRequestUrl(request.url);
+  if (!url) return tl::unexpected(std::move(url.error()));
+  http::Request out{request.method, url->target, 11};
+  for (const auto& field : request.headers) out.insert(field.name_string(), field.value());
+  out.set(beast_http::field::host, url->HostHeader());
+  out.body() = std::move(request.body);
+  out.prepare_payload();
+  return out;
+}
+
+http::ClientResponse ToClientResponse(http::Response response, bool head_request) {
+  http::ClientResponse out;
+  out.status = response.result_int();
+  // These never carry content on the wire (RFC 9110 §6.4.1, §9.3.2).
+  if (!head_request && out.status >= 200 && out.status != 204 && out.status != 304) {
+    out.body = std::move(response.body());
+  }
+  out.headers = std::move(static_cast<beast_http::fields&>(response.base()));
+  return out;
+}
+
+boost::asio::awaitable<Result<http::ClientResponse>> InMemoryHttpClient::Send(
+    http::ClientRequest request) {
+  const bool head_request = request.method == beast_http::verb::head;
+  auto server_request = ToServerRequest(std::move(request));
+  if (!server_request) co_return tl::unexpected(std::move(server_request.error()));
+  std::optional<http::Response> response;
+  try {
+    response = co_await handler_.Handle(std::move(*server_request));
+  } catch (...) {
+    // A handler broke its no-throw contract: answer as http::HttpSession does.
+    response.emplace(beast_http::status::internal_server_error, 11);
+    response->set(beast_http::field::content_type, "text/plain; charset=utf-8");
+    response->body() = "Internal Server Error\n";
+    response->prepare_payload();
+  }
+  if (http::IsResetConnection(*response)) {
+    co_return MakeError(ErrorCode::kUnavailable, "in-memory: connection reset by the handler");
+  }
+  co_return ToClientResponse(std::move(*response), head_request);
+}
+
+}  // namespace spotauth::testing
