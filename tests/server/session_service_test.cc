@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "core/cookie_codec.h"
+#include "core/pkce.h"
+#include "server/pending_login.h"
 #include "testing/fake_spotify_harness.h"
 #include "testing/login_app_fixture.h"
 
@@ -36,10 +38,10 @@ class SessionServiceTest : public ::testing::Test {
  protected:
   explicit SessionServiceTest(LoginAppFixtureOptions options = {}) : fixture_(std::move(options)) {}
 
-  LoginStart Start(Cookies login_cookies = {}) {
-    auto start = fixture_.Run(sessions_.StartLogin(login_cookies));
-    if (!start) throw std::runtime_error("StartLogin failed");
-    return *start;
+  LoginStart Start(Cookies login_cookies = {}) { return sessions_.StartLogin(login_cookies); }
+
+  std::vector<PendingLogin> Open(const std::string& login_cookie) const {
+    return OpenPendingLogins(login_cookie, fixture_.app.keys.login_enc, fixture_.app.cookies.login);
   }
 
   // The stand-in's auto-approved answer to `start`, as the callback receives it.
@@ -90,7 +92,7 @@ class PkceSessionServiceTest : public SessionServiceTest {
   PkceSessionServiceTest() : SessionServiceTest({.pkce = true}) {}
 };
 
-TEST_F(SessionServiceTest, StartLoginReturnsAnAuthorizeUrlAndASignedLoginCookie) {
+TEST_F(SessionServiceTest, StartLoginReturnsAnAuthorizeUrlAndASealedLoginCookie) {
   const LoginStart start = Start();
   EXPECT_TRUE(start.authorize_url.starts_with("http://127.0.0.1:9/authorize?"));
   auto query = QueryOf(start.authorize_url);
@@ -98,23 +100,48 @@ TEST_F(SessionServiceTest, StartLoginReturnsAnAuthorizeUrlAndASignedLoginCookie)
   EXPECT_EQ(query["redirect_uri"], "http://127.0.0.1:5000/callback");
   EXPECT_EQ(query["scope"], "user-read-currently-playing");
   EXPECT_EQ(query["state"].size(), 43u);
-  // Signed for the login cookie's name only.
-  const AppContext& app = fixture_.app;
-  const TimePoint now = fixture_.clock.Now();
-  auto id = VerifyCookie(app.cookies.login, start.login_cookie, app.keys.cookie_mac, now);
-  ASSERT_TRUE(id);
-  EXPECT_EQ(id->size(), 32u);
-  EXPECT_FALSE(VerifyCookie(app.cookies.session, start.login_cookie, app.keys.cookie_mac, now));
+  // The pending login travels in the cookie, sealed: state, verifier, expiry, return path.
+  const auto logins = Open(start.login_cookie);
+  ASSERT_EQ(logins.size(), 1u);
+  EXPECT_EQ(logins[0].state, query["state"]);
+  EXPECT_EQ(S256Challenge(logins[0].verifier), query["code_challenge"]);
+  EXPECT_EQ(logins[0].expires_at, fixture_.clock.Now() + fixture_.app.config.login_ttl);
+  EXPECT_EQ(logins[0].return_to, "/");
+  EXPECT_EQ(start.login_cookie.find(query["state"]), std::string::npos);
+  // Sealed for the login cookie's name only.
+  EXPECT_TRUE(OpenPendingLogins(start.login_cookie, fixture_.app.keys.login_enc,
+                                fixture_.app.cookies.session)
+                  .empty());
 }
 
-TEST_F(SessionServiceTest, StartLoginKeepsTheBrowsersLoginIdButMakesANewState) {
+TEST_F(SessionServiceTest, AConfidentialClientSendsAnS256ChallengeToo) {
+  auto query = QueryOf(Start().authorize_url);
+  EXPECT_EQ(query["code_challenge"].size(), 43u);
+  EXPECT_EQ(query["code_challenge_method"], "S256");
+}
+
+TEST_F(SessionServiceTest, StartLoginKeepsTheBrowsersOtherLoginsAndMakesANewState) {
   const LoginStart first = Start();
   const LoginStart second = Start({first.login_cookie});
-  const AppContext& app = fixture_.app;
-  const TimePoint now = fixture_.clock.Now();
-  EXPECT_EQ(VerifyCookie(app.cookies.login, second.login_cookie, app.keys.cookie_mac, now),
-            VerifyCookie(app.cookies.login, first.login_cookie, app.keys.cookie_mac, now));
-  EXPECT_NE(QueryOf(first.authorize_url)["state"], QueryOf(second.authorize_url)["state"]);
+  const auto logins = Open(second.login_cookie);
+  ASSERT_EQ(logins.size(), 2u);
+  EXPECT_EQ(logins[0], Open(first.login_cookie)[0]);
+  EXPECT_NE(logins[0].state, logins[1].state);
+}
+
+TEST_F(SessionServiceTest, ABrowserHoldsAtMostFourLoginsAndTheOldestDropsOut) {
+  LoginStart start = Start();
+  const std::string oldest = Open(start.login_cookie)[0].state;
+  for (int i = 0; i < 4; ++i) start = Start({start.login_cookie});
+  const auto logins = Open(start.login_cookie);
+  ASSERT_EQ(logins.size(), kMaxPendingLogins);
+  for (const auto& login : logins) EXPECT_NE(login.state, oldest);
+}
+
+TEST_F(SessionServiceTest, ExpiredLoginsAreDroppedFromTheCookie) {
+  const LoginStart first = Start();
+  fixture_.clock.Advance(fixture_.app.config.login_ttl);
+  EXPECT_EQ(Open(Start({first.login_cookie}).login_cookie).size(), 1u);
 }
 
 TEST_F(PkceSessionServiceTest, StartLoginSendsAnS256Challenge) {
@@ -171,11 +198,13 @@ TEST_F(SessionServiceTest, CompleteLoginWithAStateFromTooLongAgoIsRefused) {
   EXPECT_FALSE(Complete(params, {start.login_cookie}));
 }
 
-TEST_F(SessionServiceTest, CompleteLoginInAnotherBrowserIsRefusedAndUsesTheStateUp) {
+TEST_F(SessionServiceTest, CompleteLoginInAnotherBrowserIsRefusedAndCannotBurnTheState) {
   const LoginStart start = Start();
   const CallbackParams params = Approve(start);
   const LoginStart other = Start();
-  EXPECT_EQ(Complete(params, {other.login_cookie}), tl::unexpected(Problem::kOtherBrowser));
+  // The other browser holds logins of its own, but not this state: it cannot even use it up.
+  EXPECT_EQ(Complete(params, {other.login_cookie}), tl::unexpected(Problem::kUnknownState));
+  EXPECT_TRUE(Complete(params, {start.login_cookie}));
   EXPECT_EQ(Complete(params, {start.login_cookie}), tl::unexpected(Problem::kUnknownState));
 }
 
