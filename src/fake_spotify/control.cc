@@ -1,8 +1,9 @@
 // /__control/...: the JSON interface tests and demos in another process use to steer the
 // stand-in (docs/fake-spotify.md). Loopback-only by configuration, never in production.
-#include <boost/json/parse.hpp>
 #include <utility>
 
+#include "core/json_fields.h"
+#include "core/result.h"
 #include "fake_spotify/routes.h"
 
 namespace spotauth::fake_spotify::internal {
@@ -28,52 +29,46 @@ http::Response BadRequest(std::string_view what) {
   return JsonResponse(beast_http::status::bad_request, json::object{{"error", what}});
 }
 
-Parsed<std::optional<std::string>> OptionalString(const json::object& object,
-                                                  std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (!value) return std::optional<std::string>();
-  if (!value->is_string()) return Refuse(std::string(key) + " must be a string");
-  return std::optional<std::string>(std::string(value->get_string()));
-}
-
-Parsed<std::string> RequiredString(const json::object& object, std::string_view key) {
-  auto value = OptionalString(object, key);
-  if (!value) return tl::unexpected(value.error());
-  if (!*value || (*value)->empty()) return Refuse(std::string(key) + " is required");
-  return std::move(**value);
-}
-
-Parsed<std::optional<std::int64_t>> OptionalInt(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (!value) return std::optional<std::int64_t>();
-  if (const auto* i = value->if_int64()) return std::optional<std::int64_t>(*i);
-  if (const auto* u = value->if_uint64(); u && *u <= INT64_MAX) {
-    return std::optional<std::int64_t>(static_cast<std::int64_t>(*u));
+// The stand-in's wording for json_fields' failures: the caller sees which field to fix.
+Refusal Complain(const json_fields::ReadError& error) {
+  switch (error.problem) {
+    case json_fields::Problem::kNotJson:
+    case json_fields::Problem::kNotJsonObject:
+      return Refusal{"the body must be a JSON object"};
+    case json_fields::Problem::kMissing:
+      return Refusal{error.key + " is required"};
+    case json_fields::Problem::kNotString:
+      return Refusal{error.key + " must be a string"};
+    case json_fields::Problem::kNotNumber:
+    case json_fields::Problem::kNotInteger:
+      return Refusal{error.key + " must be an integer"};
+    case json_fields::Problem::kNotBoolean:
+      return Refusal{error.key + " must be a boolean"};
+    case json_fields::Problem::kNotObject:
+      return Refusal{error.key + " must be an object"};
   }
-  return Refuse(std::string(key) + " must be an integer");
+  return Refusal{error.key + " " + std::string(json_fields::Describe(error.problem))};
 }
 
-Parsed<std::optional<bool>> OptionalBool(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (!value) return std::optional<bool>();
-  if (!value->is_bool()) return Refuse(std::string(key) + " must be a boolean");
-  return std::optional<bool>(value->get_bool());
+// Ids, types and paths: an empty one is as good as none.
+Parsed<std::string> NonEmptyString(const json::object& object, std::string_view key) {
+  SPOTAUTH_TRY_ASSIGN(std::string value, json_fields::RequiredString(object, key, Complain));
+  if (value.empty()) return Refuse(std::string(key) + " is required");
+  return value;
 }
 
+// An empty body is an empty object: most control requests need nothing.
 Parsed<json::object> BodyObject(const http::Request& request) {
   if (request.body().empty()) return json::object{};
-  boost::system::error_code ec;
-  json::value value = json::parse(request.body(), ec);
-  if (ec || !value.is_object()) return Refuse("the body must be a JSON object");
-  return std::move(value.get_object());
+  return json_fields::ParseObject(request.body(), Complain);
 }
 
 Parsed<FakePlayback> ParsePlayback(const json::object& object) {
-  auto type = RequiredString(object, "type");
-  auto name = OptionalString(object, "name");
-  auto is_playing = OptionalBool(object, "is_playing");
-  auto progress = OptionalInt(object, "progress_ms");
-  auto duration = OptionalInt(object, "duration_ms");
+  auto type = NonEmptyString(object, "type");
+  auto name = json_fields::OptionalString(object, "name", Complain);
+  auto is_playing = json_fields::OptionalBool(object, "is_playing", Complain);
+  auto progress = json_fields::OptionalInt(object, "progress_ms", Complain);
+  auto duration = json_fields::OptionalInt(object, "duration_ms", Complain);
   if (!type) return tl::unexpected(type.error());
   if (!name) return tl::unexpected(name.error());
   if (!is_playing) return tl::unexpected(is_playing.error());
@@ -95,8 +90,8 @@ Parsed<FakePlayback> ParsePlayback(const json::object& object) {
         track.artists.emplace_back(artist.get_string());
       }
     }
-    auto album = OptionalString(object, "album");
-    auto image = OptionalString(object, "image_url");
+    auto album = json_fields::OptionalString(object, "album", Complain);
+    auto image = json_fields::OptionalString(object, "image_url", Complain);
     if (!album) return tl::unexpected(album.error());
     if (!image) return tl::unexpected(image.error());
     track.album = album->value_or("");
@@ -112,8 +107,8 @@ Parsed<FakePlayback> ParsePlayback(const json::object& object) {
     }
     playback.item = std::move(track);
   } else if (*type == "episode") {
-    auto show = OptionalString(object, "show");
-    auto id = OptionalString(object, "id");
+    auto show = json_fields::OptionalString(object, "show", Complain);
+    auto id = json_fields::OptionalString(object, "id", Complain);
     if (!show) return tl::unexpected(show.error());
     if (!id) return tl::unexpected(id.error());
     playback.item = FakeEpisode{name->value_or("Untitled"), show->value_or(""), length,
@@ -129,11 +124,11 @@ Parsed<FakePlayback> ParsePlayback(const json::object& object) {
 }
 
 Parsed<FakeFault> ParseFault(const json::object& object) {
-  auto kind = OptionalString(object, "kind");
-  auto status = OptionalInt(object, "status");
-  auto count = OptionalInt(object, "count");
-  auto retry_after = OptionalInt(object, "retry_after");
-  auto delay = OptionalInt(object, "delay_ms");
+  auto kind = json_fields::OptionalString(object, "kind", Complain);
+  auto status = json_fields::OptionalInt(object, "status", Complain);
+  auto count = json_fields::OptionalInt(object, "count", Complain);
+  auto retry_after = json_fields::OptionalInt(object, "retry_after", Complain);
+  auto delay = json_fields::OptionalInt(object, "delay_ms", Complain);
   for (const auto* failed : {&status, &count, &retry_after, &delay}) {
     if (!*failed) return tl::unexpected(failed->error());
   }
@@ -166,7 +161,7 @@ Parsed<FakeFault> ParseFault(const json::object& object) {
 }
 
 http::Response PostFault(FakeSpotifyState& state, const json::object& body) {
-  auto path = RequiredString(body, "path");
+  auto path = NonEmptyString(body, "path");
   if (!path) return BadRequest(path.error().what);
   auto fault = ParseFault(body);
   if (!fault) return BadRequest(fault.error().what);
@@ -175,7 +170,7 @@ http::Response PostFault(FakeSpotifyState& state, const json::object& body) {
 }
 
 http::Response PostUser(FakeSpotifyState& state, const json::object& body) {
-  auto id = RequiredString(body, "id");
+  auto id = NonEmptyString(body, "id");
   if (!id) return BadRequest(id.error().what);
   FakeUser user = state.FindUser(*id).value_or(FakeUser{*id, std::nullopt, std::nullopt});
   // Absent fields keep what the user had; null clears.
@@ -204,8 +199,8 @@ http::Response PostUser(FakeSpotifyState& state, const json::object& body) {
 }
 
 http::Response PostClient(FakeSpotifyState& state, const json::object& body) {
-  auto id = RequiredString(body, "id");
-  auto secret = OptionalString(body, "secret");
+  auto id = NonEmptyString(body, "id");
+  auto secret = json_fields::OptionalString(body, "secret", Complain);
   if (!id) return BadRequest(id.error().what);
   if (!secret) return BadRequest(secret.error().what);
   FakeClient client{std::move(*id), secret->value_or(""), {}};
@@ -221,8 +216,8 @@ http::Response PostClient(FakeSpotifyState& state, const json::object& body) {
 }
 
 http::Response PostAutoApprove(FakeSpotifyState& state, const json::object& body) {
-  auto enabled = OptionalBool(body, "enabled");
-  auto user = OptionalString(body, "user");
+  auto enabled = json_fields::OptionalBool(body, "enabled", Complain);
+  auto user = json_fields::OptionalString(body, "user", Complain);
   if (!enabled || !*enabled) return BadRequest("enabled (boolean) is required");
   if (!user) return BadRequest(user.error().what);
   state.SetAutoApprove(**enabled, user->value_or(""));
@@ -230,8 +225,8 @@ http::Response PostAutoApprove(FakeSpotifyState& state, const json::object& body
 }
 
 http::Response PostSettings(FakeSpotifyState& state, const json::object& body) {
-  auto expires_in = OptionalInt(body, "expires_in");
-  auto rotate = OptionalBool(body, "rotate_refresh_tokens");
+  auto expires_in = json_fields::OptionalInt(body, "expires_in", Complain);
+  auto rotate = json_fields::OptionalBool(body, "rotate_refresh_tokens", Complain);
   if (!expires_in) return BadRequest(expires_in.error().what);
   if (!rotate) return BadRequest(rotate.error().what);
   if (*expires_in && **expires_in < 0) return BadRequest("expires_in must not be negative");
@@ -272,7 +267,7 @@ http::Response HandleControl(FakeSpotifyState& state, const http::Request& reque
     return Ok();
   }
   if (path == "/__control/revoke") {
-    auto user = RequiredString(*body, "user");
+    auto user = NonEmptyString(*body, "user");
     if (!user) return BadRequest(user.error().what);
     state.RevokeRefreshTokens(*user);
     return Ok();

@@ -7,37 +7,39 @@
 #include <utility>
 
 #include "core/encoding.h"
+#include "core/json_fields.h"
 #include "spotify/spotify_wire.h"
 
 namespace spotauth::spotify {
 namespace {
 
-constexpr std::string_view kTokenResponse = "token response";
+constexpr wire::UpstreamJson kTokenResponse{"token response"};
 // Anything longer is not a token lifetime but a broken response, and adding it to a time_point
 // could overflow.
 constexpr std::int64_t kMaxExpiresIn = 366LL * 24 * 3600;
 
 Result<Token> ParseToken(std::string_view body, TimePoint now, std::string previous_refresh) {
-  SPOTAUTH_TRY_ASSIGN(const boost::json::object object, wire::ParseObject(body, kTokenResponse));
+  SPOTAUTH_TRY_ASSIGN(const boost::json::object object,
+                      json_fields::ParseObject(body, kTokenResponse));
   SPOTAUTH_TRY_ASSIGN(std::string access_token,
-                      wire::RequiredString(object, "access_token", kTokenResponse));
+                      json_fields::RequiredString(object, "access_token", kTokenResponse));
   if (access_token.empty()) {
     return MakeError(ErrorCode::kUpstreamProtocol, "token response: access_token is empty");
   }
   SPOTAUTH_TRY_ASSIGN(const std::int64_t expires_in,
-                      wire::RequiredInt(object, "expires_in", kTokenResponse));
+                      json_fields::RequiredInt(object, "expires_in", kTokenResponse));
   if (expires_in < 0 || expires_in > kMaxExpiresIn) {
     return MakeError(ErrorCode::kUpstreamProtocol,
                      "token response: expires_in " + std::to_string(expires_in) +
                          " is outside 0.." + std::to_string(kMaxExpiresIn));
   }
   SPOTAUTH_TRY_ASSIGN(std::optional<std::string> token_type,
-                      wire::OptionalString(object, "token_type", kTokenResponse));
+                      json_fields::OptionalString(object, "token_type", kTokenResponse));
   // Client-credentials responses carry no scope; absent means none was granted.
   SPOTAUTH_TRY_ASSIGN(const std::optional<std::string> scope,
-                      wire::OptionalString(object, "scope", kTokenResponse));
+                      json_fields::OptionalString(object, "scope", kTokenResponse));
   SPOTAUTH_TRY_ASSIGN(std::optional<std::string> refresh_token,
-                      wire::OptionalString(object, "refresh_token", kTokenResponse));
+                      json_fields::OptionalString(object, "refresh_token", kTokenResponse));
 
   Token token;
   token.access_token = std::move(access_token);
@@ -64,12 +66,12 @@ Error TokenEndpointError(const http::ClientResponse& response,
   }
   std::string error;
   std::string description;
-  if (auto object = wire::ParseObject(response.body, kTokenResponse)) {
+  if (auto object = json_fields::ParseObject(response.body, kTokenResponse)) {
     // Lenient on purpose: this only enriches the message and picks the code.
-    if (auto text = wire::OptionalString(*object, "error", kTokenResponse); text && *text) {
+    if (auto text = json_fields::OptionalString(*object, "error", kTokenResponse); text && *text) {
       error = wire::Clip(**text);
     }
-    if (auto text = wire::OptionalString(*object, "error_description", kTokenResponse);
+    if (auto text = json_fields::OptionalString(*object, "error_description", kTokenResponse);
         text && *text) {
       description = wire::Clip(**text);
     }

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <utility>
 
+#include "core/json_fields.h"
 #include "spotify/spotify_wire.h"
 
 namespace spotauth::spotify {
@@ -13,19 +14,26 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kUserResponse = "/v1/me response";
-constexpr std::string_view kPlayingResponse = "currently-playing response";
+// What each JSON read is of, as failures name it.
+constexpr wire::UpstreamJson kUserResponse{"/v1/me response"};
+constexpr wire::UpstreamJson kPlayingResponse{"currently-playing response"};
+constexpr wire::UpstreamJson kPlayingTrack{"currently-playing track"};
+constexpr wire::UpstreamJson kPlayingEpisode{"currently-playing episode"};
+constexpr wire::UpstreamJson kPlayingArtist{"currently-playing artist"};
+constexpr wire::UpstreamJson kPlayingAlbum{"currently-playing album"};
+constexpr wire::UpstreamJson kPlayingShow{"currently-playing show"};
+constexpr wire::UpstreamJson kApiError{"Web API error"};
 
 // Web API errors are {"error": {"status": n, "message": "...", "reason": "..."}}; the body may
 // also be empty or something else entirely, which only costs us the detail.
 Error ApiError(const http::ClientResponse& response, std::chrono::seconds max_retry_after) {
   std::string message = "Web API " + std::to_string(response.status);
-  if (auto object = wire::ParseObject(response.body, "Web API error")) {
-    if (auto error = wire::OptionalObject(*object, "error", "Web API error"); error && *error) {
-      if (auto text = wire::OptionalString(**error, "message", "Web API error"); text && *text) {
+  if (auto object = json_fields::ParseObject(response.body, kApiError)) {
+    if (auto error = json_fields::OptionalObject(*object, "error", kApiError); error && *error) {
+      if (auto text = json_fields::OptionalString(**error, "message", kApiError); text && *text) {
         message += ": " + wire::Clip(**text);
       }
-      if (auto text = wire::OptionalString(**error, "reason", "Web API error"); text && *text) {
+      if (auto text = json_fields::OptionalString(**error, "reason", kApiError); text && *text) {
         message += " (" + wire::Clip(**text) + ")";
       }
     }
@@ -75,31 +83,32 @@ std::optional<std::string> FirstImageUrl(const json::object* owner) {
 }
 
 Result<TrackItem> ParseTrack(const json::object& item) {
-  constexpr std::string_view kWhat = "currently-playing track";
   TrackItem track;
-  SPOTAUTH_TRY_ASSIGN(track.name, wire::RequiredString(item, "name", kWhat));
-  SPOTAUTH_TRY_ASSIGN(track.duration_ms, wire::RequiredInt(item, "duration_ms", kWhat));
-  SPOTAUTH_TRY_ASSIGN(track.id, wire::OptionalString(item, "id", kWhat));
+  SPOTAUTH_TRY_ASSIGN(track.name, json_fields::RequiredString(item, "name", kPlayingTrack));
+  SPOTAUTH_TRY_ASSIGN(track.duration_ms,
+                      json_fields::RequiredInt(item, "duration_ms", kPlayingTrack));
+  SPOTAUTH_TRY_ASSIGN(track.id, json_fields::OptionalString(item, "id", kPlayingTrack));
   if (const json::value* artists = item.if_contains("artists")) {
     if (!artists->is_array()) {
       return MakeError(ErrorCode::kUpstreamProtocol,
-                       std::string(kWhat) + ": field \"artists\" is not an array");
+                       std::string(kPlayingTrack.what) + ": field \"artists\" is not an array");
     }
     for (const json::value& artist : artists->get_array()) {
       const json::object* object = artist.if_object();
       if (object == nullptr) {
         return MakeError(ErrorCode::kUpstreamProtocol,
-                         std::string(kWhat) + ": an artist is not an object");
+                         std::string(kPlayingTrack.what) + ": an artist is not an object");
       }
       SPOTAUTH_TRY_ASSIGN(std::string artist_name,
-                          wire::RequiredString(*object, "name", "currently-playing artist"));
+                          json_fields::RequiredString(*object, "name", kPlayingArtist));
       track.artists.push_back(std::move(artist_name));
     }
   }
-  SPOTAUTH_TRY_ASSIGN(const json::object* const album, wire::OptionalObject(item, "album", kWhat));
+  SPOTAUTH_TRY_ASSIGN(const json::object* const album,
+                      json_fields::OptionalObject(item, "album", kPlayingTrack));
   if (album != nullptr) {
     SPOTAUTH_TRY_ASSIGN(std::optional<std::string> album_name,
-                        wire::OptionalString(*album, "name", "currently-playing album"));
+                        json_fields::OptionalString(*album, "name", kPlayingAlbum));
     track.album = std::move(album_name).value_or("");
     track.image_url = FirstImageUrl(album);
   }
@@ -107,13 +116,13 @@ Result<TrackItem> ParseTrack(const json::object& item) {
 }
 
 Result<EpisodeItem> ParseEpisode(const json::object& item) {
-  constexpr std::string_view kWhat = "currently-playing episode";
   EpisodeItem episode;
-  SPOTAUTH_TRY_ASSIGN(episode.name, wire::RequiredString(item, "name", kWhat));
-  SPOTAUTH_TRY_ASSIGN(const json::object* const show, wire::OptionalObject(item, "show", kWhat));
+  SPOTAUTH_TRY_ASSIGN(episode.name, json_fields::RequiredString(item, "name", kPlayingEpisode));
+  SPOTAUTH_TRY_ASSIGN(const json::object* const show,
+                      json_fields::OptionalObject(item, "show", kPlayingEpisode));
   if (show != nullptr) {
     SPOTAUTH_TRY_ASSIGN(std::optional<std::string> show_name,
-                        wire::OptionalString(*show, "name", "currently-playing show"));
+                        json_fields::OptionalString(*show, "name", kPlayingShow));
     episode.show = std::move(show_name).value_or("");
   }
   episode.image_url = FirstImageUrl(&item);
@@ -131,17 +140,18 @@ CurrentlyPlaying::Type ParseType(const std::optional<std::string>& text) {
 }
 
 Result<std::optional<CurrentlyPlaying>> ParseCurrentlyPlaying(std::string_view body) {
-  SPOTAUTH_TRY_ASSIGN(const json::object object, wire::ParseObject(body, kPlayingResponse));
+  SPOTAUTH_TRY_ASSIGN(const json::object object, json_fields::ParseObject(body, kPlayingResponse));
   CurrentlyPlaying playing;
   SPOTAUTH_TRY_ASSIGN(playing.is_playing,
-                      wire::RequiredBool(object, "is_playing", kPlayingResponse));
+                      json_fields::RequiredBool(object, "is_playing", kPlayingResponse));
   SPOTAUTH_TRY_ASSIGN(playing.progress_ms,
-                      wire::OptionalInt(object, "progress_ms", kPlayingResponse));
-  SPOTAUTH_TRY_ASSIGN(const std::optional<std::string> type,
-                      wire::OptionalString(object, "currently_playing_type", kPlayingResponse));
+                      json_fields::OptionalInt(object, "progress_ms", kPlayingResponse));
+  SPOTAUTH_TRY_ASSIGN(
+      const std::optional<std::string> type,
+      json_fields::OptionalString(object, "currently_playing_type", kPlayingResponse));
   playing.type = ParseType(type);
   SPOTAUTH_TRY_ASSIGN(const json::object* const item,
-                      wire::OptionalObject(object, "item", kPlayingResponse));
+                      json_fields::OptionalObject(object, "item", kPlayingResponse));
   // An ad or an unknown type may still come with an item; we cannot know its shape, so it is
   // not read rather than misread.
   if (item != nullptr && playing.type == CurrentlyPlaying::Type::kTrack) {
@@ -153,13 +163,14 @@ Result<std::optional<CurrentlyPlaying>> ParseCurrentlyPlaying(std::string_view b
 }
 
 Result<User> ParseUser(std::string_view body) {
-  SPOTAUTH_TRY_ASSIGN(const json::object object, wire::ParseObject(body, kUserResponse));
-  SPOTAUTH_TRY_ASSIGN(std::string id, wire::RequiredString(object, "id", kUserResponse));
+  SPOTAUTH_TRY_ASSIGN(const json::object object, json_fields::ParseObject(body, kUserResponse));
+  SPOTAUTH_TRY_ASSIGN(std::string id, json_fields::RequiredString(object, "id", kUserResponse));
   if (id.empty()) {
-    return MakeError(ErrorCode::kUpstreamProtocol, std::string(kUserResponse) + ": id is empty");
+    return MakeError(ErrorCode::kUpstreamProtocol,
+                     std::string(kUserResponse.what) + ": id is empty");
   }
   SPOTAUTH_TRY_ASSIGN(std::optional<std::string> display_name,
-                      wire::OptionalString(object, "display_name", kUserResponse));
+                      json_fields::OptionalString(object, "display_name", kUserResponse));
   return User{std::move(id), std::move(display_name)};
 }
 

@@ -1,26 +1,12 @@
 #include "spotify/spotify_wire.h"
 
 #include <algorithm>
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 #include <system_error>
 
 namespace spotauth::spotify::wire {
-namespace {
-
-std::string FieldError(std::string_view what, std::string_view key, std::string_view problem) {
-  return std::string(what) + ": field \"" + std::string(key) + "\" " + std::string(problem);
-}
-
-const boost::json::value* Find(const boost::json::object& object, std::string_view key) {
-  const boost::json::value* value = object.if_contains(key);
-  return value == nullptr || value->is_null() ? nullptr : value;
-}
-
-}  // namespace
 
 std::string FormEncode(std::initializer_list<FormField> fields) {
   // unreserved_chars with space_as_plus is exactly the WHATWG urlencoded serializer's output
@@ -38,92 +24,18 @@ std::string FormEncode(std::initializer_list<FormField> fields) {
   return out;
 }
 
-Result<boost::json::object> ParseObject(std::string_view body, std::string_view what) {
-  boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(body, ec);
-  if (ec) {
-    return MakeError(ErrorCode::kUpstreamProtocol,
-                     std::string(what) + " is not valid JSON: " + ec.message());
+Error UpstreamJson::operator()(const json_fields::ReadError& error) const {
+  const std::string_view problem = json_fields::Describe(error.problem);
+  std::string message(what);
+  if (error.key.empty()) {  // the body as a whole
+    message.append(" ").append(problem);
+    if (!error.detail.empty()) {
+      message.append(": ").append(error.detail);
+    }
+  } else {
+    message.append(": field \"").append(error.key).append("\" ").append(problem);
   }
-  boost::json::object* object = value.if_object();
-  if (object == nullptr) {
-    return MakeError(ErrorCode::kUpstreamProtocol, std::string(what) + " is not a JSON object");
-  }
-  return std::move(*object);
-}
-
-Result<std::optional<std::string>> OptionalString(const boost::json::object& object,
-                                                  std::string_view key, std::string_view what) {
-  const boost::json::value* value = Find(object, key);
-  if (value == nullptr) {
-    return std::optional<std::string>();
-  }
-  const boost::json::string* text = value->if_string();
-  if (text == nullptr) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is not a string"));
-  }
-  return std::optional<std::string>(std::string(text->data(), text->size()));
-}
-
-Result<std::string> RequiredString(const boost::json::object& object, std::string_view key,
-                                   std::string_view what) {
-  SPOTAUTH_TRY_ASSIGN(std::optional<std::string> text, OptionalString(object, key, what));
-  if (!text.has_value()) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is missing"));
-  }
-  return std::move(*text);
-}
-
-Result<std::optional<std::int64_t>> OptionalInt(const boost::json::object& object,
-                                                std::string_view key, std::string_view what) {
-  const boost::json::value* value = Find(object, key);
-  if (value == nullptr) {
-    return std::optional<std::int64_t>();
-  }
-  if (!value->is_number()) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is not a number"));
-  }
-  boost::system::error_code ec;
-  const auto number = value->to_number<std::int64_t>(ec);
-  if (ec) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is not an integer"));
-  }
-  return std::optional<std::int64_t>(number);
-}
-
-Result<std::int64_t> RequiredInt(const boost::json::object& object, std::string_view key,
-                                 std::string_view what) {
-  SPOTAUTH_TRY_ASSIGN(const std::optional<std::int64_t> number, OptionalInt(object, key, what));
-  if (!number.has_value()) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is missing"));
-  }
-  return *number;
-}
-
-Result<bool> RequiredBool(const boost::json::object& object, std::string_view key,
-                          std::string_view what) {
-  const boost::json::value* value = Find(object, key);
-  if (value == nullptr) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is missing"));
-  }
-  const bool* flag = value->if_bool();
-  if (flag == nullptr) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is not a boolean"));
-  }
-  return *flag;
-}
-
-Result<const boost::json::object*> OptionalObject(const boost::json::object& object,
-                                                  std::string_view key, std::string_view what) {
-  const boost::json::value* value = Find(object, key);
-  if (value == nullptr) {
-    return static_cast<const boost::json::object*>(nullptr);
-  }
-  const boost::json::object* inner = value->if_object();
-  if (inner == nullptr) {
-    return MakeError(ErrorCode::kUpstreamProtocol, FieldError(what, key, "is not an object"));
-  }
-  return inner;
+  return Error{ErrorCode::kUpstreamProtocol, std::move(message), {}};
 }
 
 std::chrono::seconds RetryAfter(const beast_http::fields& headers, std::chrono::seconds fallback,

@@ -115,6 +115,35 @@ TEST_F(ControlTest, BadControlRequestsAreRefused) {
   EXPECT_EQ(PostJson("/__control/nothing", "{}").result(), beast_http::status::not_found);
 }
 
+TEST_F(ControlTest, RefusalsSayWhichFieldToFix) {
+  struct Refused {
+    const char* target;
+    const char* body;
+    const char* error;
+  };
+  const Refused cases[] = {
+      {"/__control/fault", "{not json", "the body must be a JSON object"},
+      {"/__control/fault", "[1]", "the body must be a JSON object"},
+      {"/__control/fault", R"({"kind":"status"})", "path is required"},
+      {"/__control/fault", R"({"path":""})", "path is required"},
+      {"/__control/fault", R"({"path":"/v1/me","kind":7})", "kind must be a string"},
+      {"/__control/fault", R"({"path":"/v1/me","status":"503"})", "status must be an integer"},
+      {"/__control/fault", R"({"path":"/v1/me","count":1.5})", "count must be an integer"},
+      {"/__control/settings", R"({"rotate_refresh_tokens":"yes"})",
+       "rotate_refresh_tokens must be a boolean"},
+  };
+  for (const Refused& c : cases) {
+    auto response = PostJson(c.target, c.body);
+    EXPECT_EQ(response.result(), beast_http::status::bad_request) << c.body;
+    EXPECT_EQ(Json(response).at("error"), c.error) << c.body;
+  }
+  // Integers are read as the clients read them: 3600.0 is 3600, and null is absent.
+  EXPECT_EQ(PostJson("/__control/settings", R"({"expires_in":3600.0})").result(),
+            beast_http::status::ok);
+  EXPECT_EQ(PostJson("/__control/settings", R"({"expires_in":null})").result(),
+            beast_http::status::ok);
+}
+
 TEST_F(ControlTest, UserCanBeAddedAndGivenSomethingToPlay) {
   auto put = PostJson("/__control/user", R"({"id":"new-user","display_name":"New",
       "playing":{"type":"track","name":"Xtal","artists":["Aphex Twin"],"album":"SAW 85-92",
