@@ -5,9 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <map>
 
 namespace spotauth::store {
@@ -170,6 +174,29 @@ Result<std::unique_ptr<SqliteSessionStore>> SqliteSessionStore::Open(Options opt
   return store;
 }
 
+template <class T, class Work>
+awaitable<Result<T>> SqliteSessionStore::OnWriter(Work work) {
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Result<T>)>(
+      [this](auto handler, Work pending) {
+        // Keeps the caller's loop from running out of work while the writer has it (a private
+        // io_context, such as the sweeper's, would otherwise return from run() and abandon
+        // the caller). It travels with the answer, so the writer thread never touches the
+        // caller's loop after handing the answer over.
+        auto caller = boost::asio::make_work_guard(handler);
+        boost::asio::post(writer_, [this, work = std::move(pending), handler = std::move(handler),
+                                    caller = std::move(caller)]() mutable {
+          auto db = ForThisThread();
+          Result<T> result = db ? work(**db) : Result<T>(tl::unexpected(db.error()));
+          auto executor = caller.get_executor();
+          boost::asio::post(executor, [handler = std::move(handler), result = std::move(result),
+                                       caller = std::move(caller)]() mutable {
+            std::move(handler)(std::move(result));
+          });
+        });
+      },
+      boost::asio::use_awaitable, std::move(work));
+}
+
 Result<SqliteSessionStore::Connection*> SqliteSessionStore::ForThisThread() {
   std::lock_guard lock(connections_mutex_);
   auto& slot = connections_[std::this_thread::get_id()];
@@ -185,25 +212,27 @@ Result<SqliteSessionStore::Connection*> SqliteSessionStore::ForThisThread() {
 }
 
 awaitable<Result<bool>> SqliteSessionStore::UseState(std::string key, TimePoint expires_at) {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * db, ForThisThread());
-  // Test-and-set in one statement: inserts, or revives a record that has expired; a live
-  // record is left alone and reported as a replay.
-  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt,
-                         db->Prepare("INSERT INTO used_states(key, expires_at) VALUES (?1, ?2) "
-                                     "ON CONFLICT(key) DO UPDATE SET expires_at = ?2 "
-                                     "WHERE used_states.expires_at <= ?3"));
-  BindText(stmt, 1, key);
-  sqlite3_bind_int64(stmt, 2, ToInt(expires_at));
-  sqlite3_bind_int64(stmt, 3, ToInt(clock_.Now()));
-  SPOTAUTH_CO_TRY(db->Run(stmt));
-  co_return db->Changes() > 0;
+  co_return co_await OnWriter<bool>([&](Connection& db) -> Result<bool> {
+    // Test-and-set in one statement: inserts, or revives a record that has expired; a live
+    // record is left alone and reported as a replay.
+    SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * stmt,
+                        db.Prepare("INSERT INTO used_states(key, expires_at) VALUES (?1, ?2) "
+                                   "ON CONFLICT(key) DO UPDATE SET expires_at = ?2 "
+                                   "WHERE used_states.expires_at <= ?3"));
+    BindText(stmt, 1, key);
+    sqlite3_bind_int64(stmt, 2, ToInt(expires_at));
+    sqlite3_bind_int64(stmt, 3, ToInt(clock_.Now()));
+    SPOTAUTH_TRY(db.Run(stmt));
+    return db.Changes() > 0;
+  });
 }
 
 Result<void> SqliteSessionStore::InsertCapped(Connection& db, const std::string& key,
                                               const Session& session, std::size_t max_per_user) {
-  SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * insert,
-                      db.Prepare("INSERT OR REPLACE INTO sessions(key, user_id, display_name, "
-                                 "sealed_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  SPOTAUTH_TRY_ASSIGN(
+      sqlite3_stmt * insert,
+      db.Prepare("INSERT OR REPLACE INTO sessions(key, user_id, display_name, "
+                 "sealed_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
   BindText(insert, 1, key);
   BindText(insert, 2, session.user_id);
   BindText(insert, 3, session.display_name);
@@ -226,37 +255,40 @@ Result<void> SqliteSessionStore::InsertCapped(Connection& db, const std::string&
 
 awaitable<Result<void>> SqliteSessionStore::CreateSession(std::string key, Session session,
                                                           std::size_t max_per_user) {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * db, ForThisThread());
-  SPOTAUTH_CO_TRY(db->Exec("BEGIN IMMEDIATE;"));
-  auto done = InsertCapped(*db, key, session, max_per_user);
-  if (!done) {
-    (void)db->Exec("ROLLBACK;");
-    co_return done;
-  }
-  co_return db->Exec("COMMIT;");
+  co_return co_await OnWriter<void>([&](Connection& db) -> Result<void> {
+    SPOTAUTH_TRY(db.Exec("BEGIN IMMEDIATE;"));
+    auto done = InsertCapped(db, key, session, max_per_user);
+    if (!done) {
+      (void)db.Exec("ROLLBACK;");
+      return done;
+    }
+    return db.Exec("COMMIT;");
+  });
 }
 
 awaitable<Result<bool>> SqliteSessionStore::UpdateSession(std::string key, Session session) {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * db, ForThisThread());
-  // Only a live row is updated: a session deleted meanwhile stays deleted.
-  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt,
-                         db->Prepare("UPDATE sessions SET display_name = ?, sealed_token = ?, "
-                                     "expires_at = ? WHERE key = ? AND expires_at > ?"));
-  BindText(stmt, 1, session.display_name);
-  BindBlob(stmt, 2, session.sealed_token);
-  sqlite3_bind_int64(stmt, 3, ToInt(session.expires_at));
-  BindText(stmt, 4, key);
-  sqlite3_bind_int64(stmt, 5, ToInt(clock_.Now()));
-  SPOTAUTH_CO_TRY(db->Run(stmt));
-  co_return db->Changes() > 0;
+  co_return co_await OnWriter<bool>([&](Connection& db) -> Result<bool> {
+    // Only a live row is updated: a session deleted meanwhile stays deleted.
+    SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * stmt,
+                        db.Prepare("UPDATE sessions SET display_name = ?, sealed_token = ?, "
+                                   "expires_at = ? WHERE key = ? AND expires_at > ?"));
+    BindText(stmt, 1, session.display_name);
+    BindBlob(stmt, 2, session.sealed_token);
+    sqlite3_bind_int64(stmt, 3, ToInt(session.expires_at));
+    BindText(stmt, 4, key);
+    sqlite3_bind_int64(stmt, 5, ToInt(clock_.Now()));
+    SPOTAUTH_TRY(db.Run(stmt));
+    return db.Changes() > 0;
+  });
 }
 
 awaitable<Result<std::optional<Session>>> SqliteSessionStore::GetSession(std::string key) {
   SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
   Connection& db = *conn;
-  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare(
-      "SELECT user_id, display_name, sealed_token, created_at, expires_at FROM sessions "
-      "WHERE key = ? AND expires_at > ?"));
+  SPOTAUTH_CO_TRY_ASSIGN(
+      sqlite3_stmt * stmt,
+      db.Prepare("SELECT user_id, display_name, sealed_token, created_at, expires_at FROM sessions "
+                 "WHERE key = ? AND expires_at > ?"));
   BindText(stmt, 1, key);
   sqlite3_bind_int64(stmt, 2, ToInt(clock_.Now()));
   std::optional<Session> found;
@@ -273,73 +305,76 @@ awaitable<Result<std::optional<Session>>> SqliteSessionStore::GetSession(std::st
 }
 
 awaitable<Result<void>> SqliteSessionStore::TouchSession(std::string key, TimePoint expires_at) {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
-  Connection& db = *conn;
-  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare("UPDATE sessions SET expires_at = ? WHERE key = ? AND expires_at > ?"));
-  sqlite3_bind_int64(stmt, 1, ToInt(expires_at));
-  BindText(stmt, 2, key);
-  sqlite3_bind_int64(stmt, 3, ToInt(clock_.Now()));
-  co_return db.Run(stmt);
+  co_return co_await OnWriter<void>([&](Connection& db) -> Result<void> {
+    SPOTAUTH_TRY_ASSIGN(
+        sqlite3_stmt * stmt,
+        db.Prepare("UPDATE sessions SET expires_at = ? WHERE key = ? AND expires_at > ?"));
+    sqlite3_bind_int64(stmt, 1, ToInt(expires_at));
+    BindText(stmt, 2, key);
+    sqlite3_bind_int64(stmt, 3, ToInt(clock_.Now()));
+    return db.Run(stmt);
+  });
 }
 
 awaitable<Result<void>> SqliteSessionStore::DeleteSession(std::string key) {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
-  Connection& db = *conn;
-  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare("DELETE FROM sessions WHERE key = ?"));
-  BindText(stmt, 1, key);
-  co_return db.Run(stmt);
+  co_return co_await OnWriter<void>([&](Connection& db) -> Result<void> {
+    SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare("DELETE FROM sessions WHERE key = ?"));
+    BindText(stmt, 1, key);
+    return db.Run(stmt);
+  });
 }
 
 awaitable<Result<bool>> SqliteSessionStore::TryLock(std::string key, std::string owner,
                                                     TimePoint until) {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
-  Connection& db = *conn;
-  // Takes the lease when it is free, expired, or already ours; one statement, so atomic.
-  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare(
-      "INSERT INTO leases(key, owner, until) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT(key) DO UPDATE SET owner = ?2, until = ?3 "
-      "WHERE leases.until <= ?4 OR leases.owner = ?2"));
-  BindText(stmt, 1, key);
-  BindText(stmt, 2, owner);
-  sqlite3_bind_int64(stmt, 3, ToInt(until));
-  sqlite3_bind_int64(stmt, 4, ToInt(clock_.Now()));
-  SPOTAUTH_CO_TRY(db.Run(stmt));
-  co_return db.Changes() > 0;
+  co_return co_await OnWriter<bool>([&](Connection& db) -> Result<bool> {
+    // Takes the lease when it is free, expired, or already ours; one statement, so atomic.
+    SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * stmt,
+                        db.Prepare("INSERT INTO leases(key, owner, until) VALUES (?1, ?2, ?3) "
+                                   "ON CONFLICT(key) DO UPDATE SET owner = ?2, until = ?3 "
+                                   "WHERE leases.until <= ?4 OR leases.owner = ?2"));
+    BindText(stmt, 1, key);
+    BindText(stmt, 2, owner);
+    sqlite3_bind_int64(stmt, 3, ToInt(until));
+    sqlite3_bind_int64(stmt, 4, ToInt(clock_.Now()));
+    SPOTAUTH_TRY(db.Run(stmt));
+    return db.Changes() > 0;
+  });
 }
 
 awaitable<Result<void>> SqliteSessionStore::Unlock(std::string key, std::string owner) {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
-  Connection& db = *conn;
-  SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare("DELETE FROM leases WHERE key = ? AND owner = ?"));
-  BindText(stmt, 1, key);
-  BindText(stmt, 2, owner);
-  co_return db.Run(stmt);
+  co_return co_await OnWriter<void>([&](Connection& db) -> Result<void> {
+    SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * stmt,
+                        db.Prepare("DELETE FROM leases WHERE key = ? AND owner = ?"));
+    BindText(stmt, 1, key);
+    BindText(stmt, 2, owner);
+    return db.Run(stmt);
+  });
 }
 
 awaitable<Result<void>> SqliteSessionStore::Ping() {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
-  // A write, not just a read: a full disk or a read-only file must make /readyz fail.
-  co_return conn->Exec("BEGIN IMMEDIATE; ROLLBACK;");
+  co_return co_await OnWriter<void>([&](Connection& db) -> Result<void> {
+    // A write, not just a read: a full disk or a read-only file must make /readyz fail.
+    return db.Exec("BEGIN IMMEDIATE; ROLLBACK;");
+  });
 }
 
 awaitable<Result<std::size_t>> SqliteSessionStore::SweepExpired() {
-  SPOTAUTH_CO_TRY_ASSIGN(Connection * conn, ForThisThread());
-  Connection& db = *conn;
-  const std::int64_t now = ToInt(clock_.Now());
-  std::size_t removed = 0;
-  for (const char* sql :
-       {"DELETE FROM used_states WHERE expires_at <= ?",
-        "DELETE FROM sessions WHERE expires_at <= ?",
-        "DELETE FROM leases WHERE until <= ?"}) {
-    SPOTAUTH_CO_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare(sql));
-    sqlite3_bind_int64(stmt, 1, now);
-    SPOTAUTH_CO_TRY(db.Run(stmt));
-    removed += static_cast<std::size_t>(db.Changes());
-  }
-  // Readers that never pause can keep automatic checkpoints from finishing; the sweep (once a
-  // minute) truncates the WAL so it cannot grow without bound.
-  SPOTAUTH_CO_TRY(db.Exec("PRAGMA wal_checkpoint(TRUNCATE);"));
-  co_return removed;
+  co_return co_await OnWriter<std::size_t>([&](Connection& db) -> Result<std::size_t> {
+    const std::int64_t now = ToInt(clock_.Now());
+    std::size_t removed = 0;
+    for (const char* sql :
+         {"DELETE FROM used_states WHERE expires_at <= ?",
+          "DELETE FROM sessions WHERE expires_at <= ?", "DELETE FROM leases WHERE until <= ?"}) {
+      SPOTAUTH_TRY_ASSIGN(sqlite3_stmt * stmt, db.Prepare(sql));
+      sqlite3_bind_int64(stmt, 1, now);
+      SPOTAUTH_TRY(db.Run(stmt));
+      removed += static_cast<std::size_t>(db.Changes());
+    }
+    // Readers that never pause can keep automatic checkpoints from finishing; the sweep (once a
+    // minute) truncates the WAL so it cannot grow without bound.
+    SPOTAUTH_TRY(db.Exec("PRAGMA wal_checkpoint(TRUNCATE);"));
+    return removed;
+  });
 }
 
 }  // namespace spotauth::store

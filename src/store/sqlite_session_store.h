@@ -2,6 +2,7 @@
 // One process owns the file: several instances sharing load use the Redis backend instead.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,9 @@ class SqliteSessionStore final : public SessionStore {
   // SQLite connections are not shared between threads: each event-loop thread gets its own,
   // so readers never wait for one another (WAL) and statements stay prepared.
   Result<Connection*> ForThisThread();
+  // Runs `work(connection)` on the writer thread and resumes the caller on its own loop.
+  template <class T, class Work>
+  boost::asio::awaitable<Result<T>> OnWriter(Work work);
   // Inserts a session and trims its user's sessions to the cap; runs inside a transaction.
   Result<void> InsertCapped(Connection& db, const std::string& key, const Session& session,
                             std::size_t max_per_user);
@@ -57,6 +61,11 @@ class SqliteSessionStore final : public SessionStore {
   const Clock& clock_;
   std::mutex connections_mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
+  // Every write (and the sweep's checkpoint) runs on this one thread: SQLite admits one writer
+  // at a time anyway, so no event loop ever waits for the write lock, a slow disk or a
+  // checkpoint. Reads stay on the loops, where WAL never makes them wait for a writer.
+  // Declared last: it is joined before the connections close.
+  boost::asio::thread_pool writer_{1};
 };
 
 }  // namespace spotauth::store

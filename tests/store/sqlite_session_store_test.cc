@@ -3,9 +3,15 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "store/session_store_conformance.h"
 #include "testing/run_awaitable.h"
@@ -129,6 +135,55 @@ TEST(SqliteSessionStore, SweepDeletesExpiredRowsFromTheFile) {
   auto swept = RunAwaitable(store->SweepExpired());
   ASSERT_TRUE(swept);
   EXPECT_EQ(*swept, 1u);
+}
+
+TEST(SqliteSessionStore, AHeldWriteLockStallsNoEventLoop) {
+  TempDir dir;
+  ManualClock clock;
+  auto store = SqliteSessionStore::Open({dir.Path("s.db").string(), 3s}, clock);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(RunAwaitable((*store)->CreateSession("k", SampleSession(clock), 10)));
+  // Another writer (a backup tool, a stuck process, a slow disk) holds the write lock.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.Path("s.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE;", nullptr, nullptr, nullptr), SQLITE_OK);
+
+  boost::asio::io_context loop;
+  std::optional<Result<bool>> write;
+  std::optional<Result<std::optional<Session>>> read;
+  int ticks = 0;
+  boost::asio::co_spawn(
+      loop,
+      [&]() -> boost::asio::awaitable<void> {
+        write = co_await (*store)->UseState("state", clock.Now() + 600s);
+      },
+      boost::asio::detached);
+  boost::asio::co_spawn(
+      loop, [&]() -> boost::asio::awaitable<void> { read = co_await (*store)->GetSession("k"); },
+      boost::asio::detached);
+  boost::asio::co_spawn(
+      loop,
+      [&]() -> boost::asio::awaitable<void> {
+        boost::asio::steady_timer timer(loop);
+        for (int i = 0; i < 30; ++i) {
+          timer.expires_after(10ms);
+          co_await timer.async_wait(boost::asio::use_awaitable);
+          ++ticks;
+        }
+      },
+      boost::asio::detached);
+  loop.run_for(500ms);
+  // The loop kept running while the write waited for the lock, and reads were not held up.
+  EXPECT_GE(ticks, 25);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_TRUE(read->has_value() && read->value().has_value());
+  EXPECT_FALSE(write.has_value());
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK;", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  loop.restart();
+  loop.run_for(3s);
+  ASSERT_TRUE(write.has_value());
+  EXPECT_TRUE(write->has_value() && write->value());
 }
 
 }  // namespace
