@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/process_limits.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "http/beast_http_client.h"
@@ -57,6 +58,7 @@ class Sweeper {
 }  // namespace
 
 int RunServer(const server::Config& config, const std::function<void()>& on_listening) {
+  KeepSecretsOutOfCoreDumps();
   SystemClock clock;
   OpenSslRandom random;
   auto store = store::OpenSessionStore(config.store, clock);
@@ -78,6 +80,16 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
   options.threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   options.access_log = config.access_log;
+  // 10,000 connections need 10,000 descriptors; the usual soft limit is 1,024, and upstream
+  // connections and SQLite share the same table.
+  const DescriptorBudget descriptors =
+      RaiseDescriptorLimit(options.threads, options.limits.max_connections);
+  if (descriptors.max_connections < options.limits.max_connections) {
+    spdlog::warn("open-file limit {} allows {} connections (not {}); raise it with LimitNOFILE",
+                 descriptors.open_files, descriptors.max_connections,
+                 options.limits.max_connections);
+  }
+  options.limits.max_connections = descriptors.max_connections;
   http::Listener listener(
       options, [&app, &tls](boost::asio::io_context& io) -> std::unique_ptr<http::RequestHandler> {
         auto handler = server::LoginApp::Create(app, io.get_executor(), *tls);

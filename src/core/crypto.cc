@@ -201,4 +201,10 @@ DerivedKeys DerivedKeys::FromMaster(std::string_view master_secret) {
   };
 }
 
+DerivedKeys::~DerivedKeys() {
+  for (std::string* key : {&cookie_mac, &token_enc, &id_hash, &login_enc, &logout_mac}) {
+    OPENSSL_cleanse(key->data(), key->size());
+  }
+}
+
 }  // namespace spotauth

@@ -37,6 +37,8 @@ struct DerivedKeys {
   std::string login_enc;   // AES-256-GCM key for the sealed pending logins in the login cookie
   std::string logout_mac;  // HMAC key for the logout form's per-session token
   static DerivedKeys FromMaster(std::string_view master_secret);
+  // Overwrites the keys (OPENSSL_cleanse), so they do not linger in freed memory.
+  ~DerivedKeys();
 };
 
 }  // namespace spotauth
