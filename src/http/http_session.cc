@@ -78,6 +78,15 @@ unsigned CheckHead(const beast_http::request_parser<beast_http::string_body>& pa
   return 0;
 }
 
+// A line of the head that starts with a space or tab continues the previous one (obs-fold).
+bool HasObsoleteFold(std::string_view head) {
+  for (std::size_t at = head.find('\n'); at != std::string_view::npos && at + 1 < head.size();
+       at = head.find('\n', at + 1)) {
+    if (head[at + 1] == ' ' || head[at + 1] == '\t') return true;
+  }
+  return false;
+}
+
 // Only the path, printable ASCII, bounded: query strings may carry codes or session ids.
 std::string LoggablePath(std::string_view target) {
   target = target.substr(0, target.find_first_of("?#"));
@@ -188,6 +197,24 @@ asio::awaitable<void> HttpSession::Serve() {
       stream_.expires_at(first_head_deadline);
     } else {
       stream_.expires_after(limits_.header_timeout);
+    }
+    // Beast joins obsolete line folding into one value, so it is looked for in the raw head
+    // before parsing: RFC 9112 section 5.2 lets a server reject it, and smuggling relies on
+    // parsers that disagree about it.
+    for (;;) {
+      const std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+      const std::size_t end = bytes.find("\r\n\r\n");
+      if (end != std::string_view::npos) {
+        if (HasObsoleteFold(bytes.substr(0, end + 2))) {
+          co_await Reject(400);
+          co_return;
+        }
+        break;
+      }
+      if (buffer.size() >= buffer.max_size() - kReadChunk) break;  // Beast reports the limit
+      auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(kReadChunk), kNoThrow);
+      if (ec) co_return;  // EOF, timeout or reset mid-head: nothing to answer
+      buffer.commit(n);
     }
     if (auto [ec, n] = co_await beast_http::async_read_header(stream_, buffer, *parser, kNoThrow); ec) {
       if (ec == beast_http::error::header_limit || ec == beast_http::error::buffer_overflow) {

@@ -253,6 +253,26 @@ TEST(HttpSession, RejectsAMissingOrRepeatedHostWith400) {
   ExpectStillServing(server.port());
 }
 
+TEST(HttpSession, RejectsObsoleteLineFoldingWith400) {
+  RunningServer server;
+  ExpectRejected(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nX-A: one\r\n two\r\n\r\n", 400);
+  ExpectRejected(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nX-A: one\r\n\ttwo\r\n\r\n", 400);
+  ExpectStillServing(server.port());
+}
+
+TEST(HttpSession, ReadsAHeadThatArrivesInPieces) {
+  RunningServer server;
+  RawClient client(server.port());
+  ASSERT_TRUE(client.connected());
+  for (std::string_view piece : {"GET /pie", "ces HTTP/1.1\r\nHo", "st: t\r\n", "\r\n"}) {
+    ASSERT_TRUE(client.Send(piece));
+    std::this_thread::sleep_for(20ms);
+  }
+  auto response = client.Read();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->body(), "path=/pieces");
+}
+
 TEST(HttpSession, RejectsATransferEncodingOtherThanChunkedWith400) {
   RunningServer server;
   ExpectRejected(server.port(), "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n",
