@@ -1,5 +1,5 @@
 // The one conformance suite every SessionStore backend must pass. A backend's test file
-// instantiates it with a factory (see session_store_conformance_test.cc).
+// instantiates it with a factory (memory_session_store_test.cc, sqlite_session_store_test.cc).
 #pragma once
 
 #include <gtest/gtest.h>
