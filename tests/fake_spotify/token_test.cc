@@ -45,6 +45,34 @@ TEST_F(TokenTest, PkceCodeWithoutVerifierIsAnInvalidRequest) {
   EXPECT_EQ(Json(response).at("error").as_string(), "invalid_request");
 }
 
+TEST_F(TokenTest, AConfidentialClientThatSentAChallengeMustSendTheVerifierToo) {
+  state_.SetAutoApprove(true);
+  auto authorize = [&] {
+    return RedirectQuery(Authorize({{"client_id", std::string(kClientId)},
+                                    {"redirect_uri", std::string(kRedirectUri)},
+                                    {"response_type", "code"},
+                                    {"scope", "user-read-currently-playing"},
+                                    {"state", "s"},
+                                    {"code_challenge", std::string(kChallenge)},
+                                    {"code_challenge_method", "S256"}}))["code"];
+  };
+  const auto secret = BasicAuth(kClientId, kClientSecret);
+  const auto form = [&](const std::string& code) -> Fields {
+    return {{"grant_type", "authorization_code"}, {"code", code},
+            {"redirect_uri", std::string(kRedirectUri)}};
+  };
+  // The secret alone does not redeem a code bound to a challenge (a leaked code).
+  ExpectOAuthError(PostForm("/api/token", form(authorize()), secret), 400, "invalid_request",
+                   "code_verifier required");
+  Fields wrong = form(authorize());
+  wrong.emplace_back("code_verifier", std::string(43, 'a'));
+  ExpectOAuthError(PostForm("/api/token", wrong, secret), 400, "invalid_grant",
+                   "code_verifier was incorrect");
+  Fields right = form(authorize());
+  right.emplace_back("code_verifier", std::string(kVerifier));
+  EXPECT_EQ(PostForm("/api/token", right, secret).result(), beast_http::status::ok);
+}
+
 TEST_F(TokenTest, ReusedCodeIsRefusedAndRevokesWhatItIssued) {
   const std::string code = Code();
   auto first = Json(ExchangeCode(code));
