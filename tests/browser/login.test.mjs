@@ -132,7 +132,7 @@ describe('login through the browser', () => {
       assert.match(headers['content-security-policy'], /default-src 'none'/);
       assert.match(headers['cache-control'] || '', /no-store/);
       assert.equal(headers['x-content-type-options'], 'nosniff');
-      assert.equal(headers['referrer-policy'], 'no-referrer');
+      assert.equal(headers['referrer-policy'], 'same-origin');
 
       // Cookies are HttpOnly: scripts see none; the browser holds exactly one session cookie.
       assert.equal(await page.evaluate(() => document.cookie), '');
@@ -152,9 +152,10 @@ describe('login through the browser', () => {
         page.waitForResponse((r) => r.url() === `${base}/logout` && r.request().method() === 'POST'),
         page.locator('#logout').click(),
       ]);
-      // A same-origin form POST from a page with Referrer-Policy: no-referrer carries
-      // `Origin: null` (Fetch: "serializing a request origin"); the button must still work.
+      // Under Referrer-Policy: same-origin a same-origin form POST carries its real Origin
+      // (Fetch: "serializing a request origin"), which logout requires ("null" is refused).
       const origin = await logout.request().headerValue('origin');
+      assert.equal(origin, base, 'the logout form sends the page\'s own origin');
       assert.equal(logout.status(), 303,
         `POST /logout from the logout button answered ${logout.status()} (Origin: ${origin})`);
       await page.waitForURL(home);
