@@ -2,6 +2,8 @@
 // and the app-wide now-playing state. Built once in cli/; everything here is thread-safe.
 #pragma once
 
+#include <openssl/crypto.h>
+
 #include <string>
 
 #include "core/clock.h"
@@ -24,17 +26,24 @@ struct CookieNames {
 };
 
 struct AppContext {
+  static Config WithoutMasterSecret(Config config) {
+    OPENSSL_cleanse(config.master_secret.data(), config.master_secret.size());
+    config.master_secret.clear();
+    return config;
+  }
+
+  // Derives the keys, then forgets the master secret: only the derived keys live on.
   AppContext(Config config_in, const Clock& clock_in, Random& random_in,
              store::SessionStore& store_in)
-      : config(std::move(config_in)),
-        keys(DerivedKeys::FromMaster(config.master_secret)),
+      : keys(DerivedKeys::FromMaster(config_in.master_secret)),
+        config(WithoutMasterSecret(std::move(config_in))),
         cookies(CookieNames::For(config.secure_cookies)),
         clock(clock_in),
         random(random_in),
         store(store_in) {}
 
+  const DerivedKeys keys;  // before config: it is made from the secret config then drops
   const Config config;
-  const DerivedKeys keys;
   const CookieNames cookies;
   const Clock& clock;
   Random& random;
