@@ -51,9 +51,7 @@ Result<std::unique_ptr<LoginApp>> LoginApp::Create(AppContext& app,
   options.allow_plain_http = app.config.allow_plain_http_upstream;
   options.ca_file = app.config.ca_file;
   if (!tls) {
-    auto made = http::MakeTlsClientContext(options.ca_file);
-    if (!made) return tl::unexpected(made.error());
-    tls = std::move(*made);
+    SPOTAUTH_TRY_ASSIGN(tls, http::MakeTlsClientContext(options.ca_file));
   }
   return std::make_unique<LoginApp>(
       app, http::BeastHttpClient::Create(std::move(executor), std::move(options), std::move(tls)));

@@ -163,15 +163,15 @@ awaitable<tl::expected<LoginDone, Problem>> SessionService::CompleteLogin(
 
 awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string id,
                                                                      std::string key) {
-  auto record = co_await app_.store.GetSession(key);
-  if (!record) co_return tl::unexpected(record.error());
-  if (!*record) co_return std::nullopt;
-  auto token = OpenToken((*record)->sealed_token, app_.keys.token_enc, key);
+  SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> record,
+                         co_await app_.store.GetSession(key));
+  if (!record) co_return std::nullopt;
+  auto token = OpenToken(record->sealed_token, app_.keys.token_enc, key);
   if (!token) {
     spdlog::warn("session dropped: its token does not open (secret changed or data damaged)");
     co_return std::nullopt;
   }
-  co_return ActiveSession{std::move(id), std::move(key), std::move(**record), std::move(*token)};
+  co_return ActiveSession{std::move(id), std::move(key), std::move(*record), std::move(*token)};
 }
 
 awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
@@ -191,9 +191,7 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
       std::min(now + config.session_idle, record.created_at + config.session_lifetime);
   if (wanted - record.expires_at > config.session_idle / 10) {
     record.expires_at = wanted;
-    if (auto touched = co_await app_.store.TouchSession((*session)->key, wanted); !touched) {
-      co_return tl::unexpected(touched.error());
-    }
+    SPOTAUTH_CO_TRY(co_await app_.store.TouchSession((*session)->key, wanted));
   }
   co_return session;
 }
