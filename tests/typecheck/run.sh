@@ -7,16 +7,14 @@
 # Usage: tests/typecheck/run.sh BINARY   (needs node and npm: scripts/install-deps.sh browser;
 #        installs typescript and the type packages from the lock file)
 set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: $0 path/to/spotauth" >&2; exit 2; }
-binary=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$root/scripts/node-project.sh"
+binary=$(node_test_binary "typecheck: FAILED" "$@")
 log="$root/build/typecheck/fake-spotify.log"
 
 fail() { echo "typecheck: FAILED: $*" >&2; exit 1; }
-[ -x "$binary" ] || fail "no spotauth binary at $binary (build it first)"
 # typescript and the type packages, exactly as the lock file says.
-. "$root/scripts/node-project.sh"
 node_project "$here" "typecheck: FAILED"
 
 mkdir -p "$(dirname "$log")"
