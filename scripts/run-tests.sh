@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite for a build preset: ctest (unit, integration, TLS, store
-# conformance), then the browser test. Starts a redis-server on loopback for the Redis
-# conformance suite when none is given in SPOTAUTH_TEST_REDIS.
+# conformance), then the browser test, then the stand-in's type check (tests/typecheck/).
+# Starts a redis-server on loopback for the Redis conformance suite when none is given in
+# SPOTAUTH_TEST_REDIS.
 set -euo pipefail
 preset=${1:-release}
 cd "$(dirname "$0")/.."
@@ -19,4 +20,7 @@ fi
 ctest --preset "$preset" -j "$(nproc)"
 if [ -f tests/browser/run.sh ]; then
   tests/browser/run.sh "build/$preset/spotauth"
+fi
+if [ -f tests/typecheck/run.sh ]; then
+  tests/typecheck/run.sh "build/$preset/spotauth"
 fi

@@ -34,12 +34,26 @@ std::string_view StatusMessage(unsigned status) {
   }
 }
 
-http::Response FaultStatus(const FakeFault& fault) {
+constexpr std::string_view kTokenPath = "/api/token";
+
+// The accounts service's name for a failure of this status.
+std::string_view AccountsErrorCode(unsigned status) {
+  if (status == 401) return "invalid_client";
+  if (status == 503) return "temporarily_unavailable";
+  if (status >= 500) return "server_error";
+  return "invalid_request";
+}
+
+http::Response FaultStatus(const FakeFault& fault, std::string_view path) {
   if (fault.status == 429) {
     // Spotify's rate limiter answers with Retry-After and, often, no body at all.
     http::Response response{beast_http::status::too_many_requests, 11};
     response.set(beast_http::field::retry_after, std::to_string(fault.retry_after.count()));
     return response;
+  }
+  // The token endpoint belongs to the accounts service, which has its own error shape.
+  if (path == kTokenPath) {
+    return AccountsError(fault.status, AccountsErrorCode(fault.status), StatusMessage(fault.status));
   }
   return ApiError(fault.status, StatusMessage(fault.status));
 }
@@ -47,7 +61,7 @@ http::Response FaultStatus(const FakeFault& fault) {
 http::Response Route(FakeSpotifyState& state, const http::Request& request, std::string_view path,
                      const FormParams& query) {
   if (path == "/authorize") return HandleAuthorize(state, request, query);
-  if (path == "/api/token") return HandleToken(state, request);
+  if (path == kTokenPath) return HandleToken(state, request);
   if (path == "/v1" || path.starts_with("/v1/")) return HandleWebApi(state, request, path, query);
   return MakeResponse(beast_http::status::not_found, "text/plain; charset=utf-8", "Not found\n");
 }
@@ -100,7 +114,7 @@ boost::asio::awaitable<http::Response> FakeSpotifyHandler::Handle(http::Request 
         response = MakeResponse(beast_http::status::ok, "application/json; charset=utf-8",
                                 std::string(kTruncatedJson));
       } else {
-        response = FaultStatus(*fault);
+        response = FaultStatus(*fault, path);
       }
     }
   } catch (const std::exception&) {

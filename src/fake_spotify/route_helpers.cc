@@ -52,4 +52,19 @@ http::Response ApiError(unsigned status, std::string_view message) {
                       boost::json::object{{"error", std::move(error)}});
 }
 
+http::Response NoStore(http::Response response) {
+  response.set(beast_http::field::cache_control, "no-store");
+  response.set(beast_http::field::pragma, "no-cache");
+  return response;
+}
+
+http::Response AccountsError(unsigned status, std::string_view error,
+                             std::string_view description) {
+  http::Response response =
+      JsonResponse(static_cast<beast_http::status>(status),
+                   boost::json::object{{"error", error}, {"error_description", description}});
+  if (status == 401) response.set(beast_http::field::www_authenticate, "Basic");
+  return NoStore(std::move(response));
+}
+
 }  // namespace spotauth::fake_spotify::internal

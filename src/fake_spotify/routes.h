@@ -31,6 +31,11 @@ http::Response MakeResponse(beast_http::status status, std::string_view content_
 http::Response JsonResponse(beast_http::status status, const boost::json::value& body);
 // Spotify's Web API error shape: {"error":{"status":N,"message":"..."}}.
 http::Response ApiError(unsigned status, std::string_view message);
+// Marks a token endpoint response as not cacheable (RFC 6749 section 5.1).
+http::Response NoStore(http::Response response);
+// The accounts service's error shape: {"error":"...","error_description":"..."}, not cacheable.
+http::Response AccountsError(unsigned status, std::string_view error,
+                             std::string_view description);
 
 // GET /authorize (query) and POST /authorize (the page's form).
 http::Response HandleAuthorize(FakeSpotifyState& state, const http::Request& request,

@@ -32,8 +32,11 @@ void FakeSpotifyState::PutUser(FakeUser user) {
   auto it = std::find_if(users_.begin(), users_.end(),
                          [&](const FakeUser& u) { return u.id == user.id; });
   if (it != users_.end()) {
+    user.playback_changed_at =
+        it->playback == user.playback ? it->playback_changed_at : clock_.Now();
     *it = std::move(user);
   } else {
+    user.playback_changed_at = clock_.Now();
     users_.push_back(std::move(user));
   }
 }
@@ -55,6 +58,7 @@ bool FakeSpotifyState::SetPlayback(std::string_view user_id, std::optional<FakeP
   std::lock_guard lock(mutex_);
   for (FakeUser& user : users_) {
     if (user.id == user_id) {
+      if (user.playback != playback) user.playback_changed_at = clock_.Now();
       user.playback = std::move(playback);
       return true;
     }

@@ -39,6 +39,8 @@ struct FakeTrack {
   std::string image_url;
   std::chrono::milliseconds duration{0};
   std::optional<std::string> id;  // nullopt: a local file
+
+  bool operator==(const FakeTrack&) const = default;
 };
 
 struct FakeEpisode {
@@ -46,10 +48,18 @@ struct FakeEpisode {
   std::string show;
   std::chrono::milliseconds duration{0};
   std::string id;
+
+  bool operator==(const FakeEpisode&) const = default;
 };
 
-struct FakeAd {};           // item null, currently_playing_type "ad"
-struct FakeUnknownItem {};  // item null, currently_playing_type "unknown"
+// item null, currently_playing_type "ad".
+struct FakeAd {
+  bool operator==(const FakeAd&) const = default;
+};
+// item null, currently_playing_type "unknown".
+struct FakeUnknownItem {
+  bool operator==(const FakeUnknownItem&) const = default;
+};
 
 using FakeItem = std::variant<FakeTrack, FakeEpisode, FakeAd, FakeUnknownItem>;
 
@@ -57,12 +67,17 @@ struct FakePlayback {
   FakeItem item;
   bool is_playing = true;
   std::chrono::milliseconds progress{0};
+
+  bool operator==(const FakePlayback&) const = default;
 };
 
 struct FakeUser {
   std::string id;
   std::optional<std::string> display_name;  // nullopt: JSON null, as Spotify allows
   std::optional<FakePlayback> playback;     // nullopt: nothing plays (204)
+  // When `playback` last changed: currently-playing's "timestamp". Kept by FakeSpotifyState
+  // (PutUser and SetPlayback), so callers leave it alone.
+  TimePoint playback_changed_at{};
 };
 
 enum class FakeFaultKind {

@@ -15,19 +15,8 @@ struct ClientAuth {
   bool authenticated = false;  // proved its secret
 };
 
-http::Response NoStore(http::Response response) {
-  // Token responses must not be cached (RFC 6749 section 5.1).
-  response.set(beast_http::field::cache_control, "no-store");
-  response.set(beast_http::field::pragma, "no-cache");
-  return response;
-}
-
 http::Response OAuthFailure(const OAuthError& error) {
-  http::Response response = JsonResponse(
-      static_cast<beast_http::status>(error.status),
-      boost::json::object{{"error", error.error}, {"error_description", error.description}});
-  if (error.status == 401) response.set(beast_http::field::www_authenticate, "Basic");
-  return NoStore(std::move(response));
+  return AccountsError(error.status, error.error, error.description);
 }
 
 http::Response OAuthFailure(unsigned status, std::string error, std::string description) {
@@ -68,7 +57,8 @@ tl::expected<ClientAuth, OAuthError> AuthenticateClient(const FakeSpotifyState& 
     const std::string id = decoded->substr(0, colon);
     const std::string secret = decoded->substr(colon + 1);
     const auto client = state.FindClient(id);
-    if (!client) return invalid_client(401, "Invalid client");
+    // Spotify answers an unknown client_id with 400, a malformed header with 401.
+    if (!client) return invalid_client(400, "Invalid client");
     if (body_client && *body_client != id) return invalid_client(400, "Invalid client");
     if (client->secret.empty() || !ConstantTimeEqual(secret, client->secret)) {
       return invalid_client(400, "Invalid client secret");

@@ -85,10 +85,11 @@ std::optional<std::string> FirstImageUrl(const json::object* owner) {
 Result<TrackItem> ParseTrack(const json::object& item) {
   TrackItem track;
   SPOTAUTH_TRY_ASSIGN(track.name, json_fields::RequiredString(item, "name", kPlayingTrack));
+  // Only what the page shows is required; the rest of Spotify's track object may be absent.
   SPOTAUTH_TRY_ASSIGN(track.duration_ms,
-                      json_fields::RequiredInt(item, "duration_ms", kPlayingTrack));
+                      json_fields::OptionalInt(item, "duration_ms", kPlayingTrack));
   SPOTAUTH_TRY_ASSIGN(track.id, json_fields::OptionalString(item, "id", kPlayingTrack));
-  if (const json::value* artists = item.if_contains("artists")) {
+  if (const json::value* artists = item.if_contains("artists"); artists && !artists->is_null()) {
     if (!artists->is_array()) {
       return MakeError(ErrorCode::kUpstreamProtocol,
                        std::string(kPlayingTrack.what) + ": field \"artists\" is not an array");
@@ -152,6 +153,12 @@ Result<std::optional<CurrentlyPlaying>> ParseCurrentlyPlaying(std::string_view b
   playing.type = ParseType(type);
   SPOTAUTH_TRY_ASSIGN(const json::object* const item,
                       json_fields::OptionalObject(object, "item", kPlayingResponse));
+  if (item != nullptr) {
+    SPOTAUTH_TRY_ASSIGN(const std::optional<std::string> item_type,
+                        json_fields::OptionalString(*item, "type", kPlayingResponse));
+    // An item that says it is something else than the response says is not guessed at.
+    if (item_type && item_type != type) playing.type = CurrentlyPlaying::Type::kUnknown;
+  }
   // An ad or an unknown type may still come with an item; we cannot know its shape, so it is
   // not read rather than misread.
   if (item != nullptr && playing.type == CurrentlyPlaying::Type::kTrack) {

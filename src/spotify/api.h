@@ -27,7 +27,7 @@ struct TrackItem {
   std::string album;                     // empty when Spotify sends no album
   std::optional<std::string> image_url;  // the album's first (largest) image
   std::optional<std::string> id;         // null for local files
-  std::int64_t duration_ms = 0;
+  std::optional<std::int64_t> duration_ms;  // absent or null: not known
 };
 
 struct EpisodeItem {
@@ -41,7 +41,9 @@ struct CurrentlyPlaying {
 
   bool is_playing = false;
   std::optional<std::int64_t> progress_ms;
-  Type type = Type::kUnknown;  // currently_playing_type; strings we do not know are kUnknown
+  // currently_playing_type; strings we do not know are kUnknown, and so is an item whose own
+  // "type" differs from it.
+  Type type = Type::kUnknown;
   // Set for kTrack and kEpisode when Spotify sends the item; monostate otherwise (ads, private
   // sessions, unsupported types).
   std::variant<std::monostate, TrackItem, EpisodeItem> item;

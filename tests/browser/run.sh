@@ -6,24 +6,17 @@
 # Usage: tests/browser/run.sh BINARY     (make test installs chromium, nodejs and npm through
 #        scripts/install-deps.sh browser; this script installs playwright-core from the lock file)
 set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: $0 path/to/spotauth" >&2; exit 2; }
-binary=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$root/scripts/node-project.sh"
+binary=$(node_test_binary "browser test" "$@")
 out="$root/build/browser"
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 fail() { echo "browser test: $*" >&2; exit 1; }
-[ -x "$binary" ] || fail "no spotauth binary at $binary (build it first)"
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM not found; install it with 'scripts/install-deps.sh browser' (make test does)"
-command -v node >/dev/null || fail "node not found; install it with 'scripts/install-deps.sh browser'"
-command -v npm >/dev/null || fail "npm not found; install it with 'scripts/install-deps.sh browser'"
-
-# playwright-core, exactly as the lock file says; again when the lock file changed.
-if [ ! -f "$here/node_modules/.package-lock.json" ] ||
-  [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund) || fail "npm ci failed in $here"
-fi
+# playwright-core, exactly as the lock file says.
+node_project "$here" "browser test"
 
 mkdir -p "$out"
 rm -f "$out"/*.png

@@ -31,6 +31,13 @@ TEST_F(FaultTest, ServerErrorsUseSpotifysJsonShape) {
   ExpectApiError(Get("/v1/me", "Bearer " + Login().first), 503, "Service unavailable");
 }
 
+TEST_F(FaultTest, TokenEndpointFaultsUseTheAccountsErrorShape) {
+  state_.AddFault("/api/token", FakeFault{FakeFaultKind::kStatus, 500, {}, {}, 1});
+  state_.AddFault("/api/token", FakeFault{FakeFaultKind::kStatus, 503, {}, {}, 1});
+  ExpectOAuthError(ExchangeCode(Code()), 500, "server_error", "Server error.");
+  ExpectOAuthError(ExchangeCode(Code()), 503, "temporarily_unavailable", "Service unavailable");
+}
+
 TEST_F(FaultTest, FaultsApplyOnlyToTheirPathAndInOrder) {
   state_.AddFault("/api/token", FakeFault{FakeFaultKind::kStatus, 500, {}, {}, 1});
   state_.AddFault("/api/token", FakeFault{FakeFaultKind::kStatus, 502, {}, {}, 1});

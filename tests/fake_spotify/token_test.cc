@@ -115,7 +115,7 @@ TEST_F(TokenTest, WrongSecretAndUnknownClientAreInvalidClient) {
               {"redirect_uri", std::string(kRedirectUri)}};
   ExpectOAuthError(PostForm("/api/token", form, BasicAuth(kClientId, "wrong")), 400,
                    "invalid_client", "Invalid client secret");
-  ExpectOAuthError(PostForm("/api/token", form, BasicAuth("nobody", "x")), 401, "invalid_client",
+  ExpectOAuthError(PostForm("/api/token", form, BasicAuth("nobody", "x")), 400, "invalid_client",
                    "Invalid client");
   ExpectOAuthError(PostForm("/api/token", form, "Basic !!!"), 401, "invalid_client",
                    "Invalid client");
@@ -220,7 +220,7 @@ TEST_F(TokenTest, ClientCredentialsIssueAnAppTokenWithoutUser) {
   auto body = Json(response).as_object();
   EXPECT_FALSE(body.contains("refresh_token"));
   EXPECT_EQ(body.at("expires_in").as_int64(), 3600);
-  ExpectApiError(Get("/v1/me", "Bearer " + std::string(body.at("access_token").as_string())), 403,
+  ExpectApiError(Get("/v1/me", "Bearer " + std::string(body.at("access_token").as_string())), 401,
                  "Permissions missing");
   ExpectOAuthError(PostForm("/api/token", {{"grant_type", "client_credentials"},
                                            {"client_id", std::string(kPublicClientId)}}),

@@ -8,15 +8,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using WebApiTest = FakeSpotifyTest;
-
-constexpr std::string_view kPlaying = "/v1/me/player/currently-playing";
-
-class CurrentlyPlayingTest : public FakeSpotifyTest {
- protected:
-  http::Response Playing(std::string_view query = "") {
-    return Get(std::string(kPlaying) + std::string(query), "Bearer " + Login().first);
-  }
-};
+using CurrentlyPlayingTest = FakeSpotifyTest;
 
 TEST_F(WebApiTest, MeDescribesTheSignedInUser) {
   auto response = Get("/v1/me", "Bearer " + Login().first);
@@ -38,7 +30,7 @@ TEST_F(WebApiTest, MeReportsAMissingDisplayNameAsNull) {
 }
 
 TEST_F(WebApiTest, MissingOrUnknownTokenIsInvalid) {
-  ExpectApiError(Get("/v1/me"), 401, "Invalid access token");
+  ExpectApiError(Get("/v1/me"), 401, "No token provided");
   ExpectApiError(Get("/v1/me", "Bearer made-up"), 401, "Invalid access token");
   ExpectApiError(Get("/v1/me", "Basic abc"), 401, "Invalid access token");
 }
@@ -59,10 +51,10 @@ TEST_F(WebApiTest, ExpireAccessTokensExpiresEveryIssuedToken) {
 }
 
 TEST_F(WebApiTest, CurrentlyPlayingNeedsAPlaybackScope) {
-  ExpectApiError(Get(std::string(kPlaying), "Bearer " + Login("user-read-email").first), 403,
+  ExpectApiError(Get(std::string(kCurrentlyPlaying), "Bearer " + Login("user-read-email").first), 401,
                  "Permissions missing");
   EXPECT_EQ(
-      Get(std::string(kPlaying), "Bearer " + Login("user-read-playback-state").first).result(),
+      Get(std::string(kCurrentlyPlaying), "Bearer " + Login("user-read-playback-state").first).result(),
       beast_http::status::ok);
 }
 
@@ -79,7 +71,7 @@ TEST_F(CurrentlyPlayingTest, TrackHasTheFullShape) {
                   std::chrono::milliseconds{366'000},
                   "6Hmj7SrLRbreLVfVS7mV1S"};
   state_.SetPlayback("demo-user", FakePlayback{track, true, std::chrono::milliseconds{83'000}});
-  auto response = Playing();
+  auto response = GetPlaying();
   ASSERT_EQ(response.result(), beast_http::status::ok) << response.body();
   auto body = Json(response);
   EXPECT_EQ(body.at("currently_playing_type").as_string(), "track");
@@ -101,7 +93,7 @@ TEST_F(CurrentlyPlayingTest, TrackHasTheFullShape) {
 
 TEST_F(CurrentlyPlayingTest, LocalTrackHasANullId) {
   state_.SetPlayback("demo-user", FakePlayback{FakeTrack{"Demo", {"Me"}, "Tape", "", {}, {}}});
-  auto item = Json(Playing()).at("item");
+  auto item = Json(GetPlaying()).at("item");
   EXPECT_TRUE(item.at("id").is_null());
   EXPECT_TRUE(item.at("is_local").as_bool());
 }
@@ -109,10 +101,10 @@ TEST_F(CurrentlyPlayingTest, LocalTrackHasANullId) {
 TEST_F(CurrentlyPlayingTest, EpisodeItemNeedsAdditionalTypes) {
   state_.SetPlayback("demo-user",
                      FakePlayback{FakeEpisode{"Pilot", "The Show", milliseconds{1000}, "ep1"}});
-  auto without = Json(Playing());
+  auto without = Json(GetPlaying());
   EXPECT_EQ(without.at("currently_playing_type").as_string(), "episode");
   EXPECT_TRUE(without.at("item").is_null());
-  auto with = Json(Playing("?additional_types=track,episode"));
+  auto with = Json(GetPlaying("?additional_types=track,episode"));
   EXPECT_EQ(with.at("currently_playing_type").as_string(), "episode");
   EXPECT_EQ(with.at("item").at("name").as_string(), "Pilot");
   EXPECT_EQ(with.at("item").at("show").at("name").as_string(), "The Show");
@@ -120,18 +112,18 @@ TEST_F(CurrentlyPlayingTest, EpisodeItemNeedsAdditionalTypes) {
 
 TEST_F(CurrentlyPlayingTest, AdAndUnknownHaveANullItem) {
   state_.SetPlayback("demo-user", FakePlayback{FakeAd{}});
-  auto ad = Json(Playing());
+  auto ad = Json(GetPlaying());
   EXPECT_EQ(ad.at("currently_playing_type").as_string(), "ad");
   EXPECT_TRUE(ad.at("item").is_null());
   state_.SetPlayback("demo-user", FakePlayback{FakeUnknownItem{}});
-  auto unknown = Json(Playing("?additional_types=episode"));
+  auto unknown = Json(GetPlaying("?additional_types=episode"));
   EXPECT_EQ(unknown.at("currently_playing_type").as_string(), "unknown");
   EXPECT_TRUE(unknown.at("item").is_null());
 }
 
 TEST_F(CurrentlyPlayingTest, NothingPlayingIs204WithAnEmptyBody) {
   state_.SetPlayback("demo-user", std::nullopt);
-  auto response = Playing();
+  auto response = GetPlaying();
   EXPECT_EQ(response.result(), beast_http::status::no_content);
   EXPECT_TRUE(response.body().empty());
 }

@@ -180,10 +180,12 @@ TEST_F(ClientsLoopbackTest, ConfidentialClientSignsInReadsTheApiRefreshesAndGets
   ASSERT_TRUE(app) << app.error().message;
   EXPECT_FALSE(app->access_token.empty());
   EXPECT_TRUE(app->refresh_token.empty());
-  // An app token has no user behind it.
+  // An app token has no user behind it: Spotify answers 401 "Permissions missing".
   auto no_user = Run(api_->CurrentUser(app->access_token));
   ASSERT_FALSE(no_user);
-  EXPECT_EQ(no_user.error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(no_user.error().code, ErrorCode::kUnauthorized);
+  EXPECT_NE(no_user.error().message.find("Permissions missing"), std::string::npos)
+      << no_user.error().message;
 }
 
 TEST_F(ClientsLoopbackTest, PkceClientSignsInAndItsRefreshTokensAreSingleUse) {

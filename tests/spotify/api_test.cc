@@ -39,6 +39,20 @@ class ApiTest : public ::testing::Test {
  protected:
   Result<User> Me() { return RunSync(api_.CurrentUser("access-1")); }
   Result<Playing> Now() { return RunSync(api_.CurrentlyPlaying("access-1")); }
+  // The item of the next currently-playing answer, which must parse and hold a T.
+  template <class T>
+  T NowItem() {
+    auto playing = Now();
+    if (!playing) {
+      ADD_FAILURE() << playing.error().message;
+      return T{};
+    }
+    if (!playing->has_value() || !std::holds_alternative<T>((*playing)->item)) {
+      ADD_FAILURE() << "no item of the expected kind";
+      return T{};
+    }
+    return std::get<T>((*playing)->item);
+  }
 
   RecordingHttpClient http_;
   SpotifyApi api_{http_};
@@ -265,6 +279,108 @@ TEST_F(ApiTest, UnknownTypeStringIsUnknownAndItsItemIsNotGuessedAt) {
   EXPECT_EQ((*second)->type, CurrentlyPlaying::Type::kUnknown);
 }
 
+TEST_F(ApiTest, TrimmedTrackNeedsOnlyItsName) {
+  http_.Respond(200, R"({"is_playing":true,"currently_playing_type":"track",
+    "item":{"name":"Only a name"}})");
+  http_.Respond(200, R"({"is_playing":true,"progress_ms":null,"currently_playing_type":"track",
+    "item":{"name":"Nulls","type":"track","id":null,"duration_ms":null,"artists":null,
+            "album":null}})");
+  for (const char* name : {"Only a name", "Nulls"}) {
+    const TrackItem track = NowItem<TrackItem>();
+    EXPECT_EQ(track.name, name);
+    EXPECT_EQ(track.duration_ms, std::nullopt);
+    EXPECT_TRUE(track.artists.empty());
+    EXPECT_EQ(track.album, "");
+    EXPECT_EQ(track.image_url, std::nullopt);
+  }
+}
+
+// As Spotify's reference describes Get Currently Playing Track, every field present.
+// clang-format off
+constexpr std::string_view kCompleteTrackBody = R"json({
+  "device": {"id": "d1", "is_active": true, "is_private_session": false, "is_restricted": false,
+             "name": "Kitchen", "type": "Speaker", "volume_percent": 59, "supports_volume": true},
+  "repeat_state": "off", "shuffle_state": false,
+  "context": {"type": "album", "href": "https://api.spotify.com/v1/albums/a1",
+              "external_urls": {"spotify": "https://open.spotify.com/album/a1"},
+              "uri": "spotify:album:a1"},
+  "timestamp": 1700000000000, "progress_ms": 1000, "is_playing": true,
+  "item": {
+    "album": {"album_type": "album", "total_tracks": 9, "available_markets": ["SE"],
+              "external_urls": {"spotify": "https://open.spotify.com/album/a1"},
+              "href": "https://api.spotify.com/v1/albums/a1", "id": "a1",
+              "images": [{"url": "https://i.scdn.co/image/a1", "height": 300, "width": 300}],
+              "name": "Album", "release_date": "1981-12", "release_date_precision": "month",
+              "restrictions": {"reason": "market"}, "type": "album", "uri": "spotify:album:a1",
+              "artists": [{"external_urls": {"spotify": "x"}, "href": "h", "id": "r1",
+                           "name": "Artist", "type": "artist", "uri": "spotify:artist:r1"}]},
+    "artists": [{"external_urls": {"spotify": "x"}, "href": "h", "id": "r1", "name": "Artist",
+                 "type": "artist", "uri": "spotify:artist:r1"}],
+    "available_markets": ["SE"], "disc_number": 1, "duration_ms": 200000, "explicit": false,
+    "external_ids": {"isrc": "USUM71703861"}, "external_urls": {"spotify": "x"},
+    "href": "https://api.spotify.com/v1/tracks/t1", "id": "t1", "is_playable": true,
+    "linked_from": {}, "restrictions": {"reason": "explicit"}, "name": "Song", "popularity": 50,
+    "preview_url": null, "track_number": 3, "type": "track", "uri": "spotify:track:t1",
+    "is_local": false
+  },
+  "currently_playing_type": "track",
+  "actions": {"interrupting_playback": false, "pausing": true, "disallows": {"resuming": true}}
+})json";
+// clang-format on
+
+TEST_F(ApiTest, CompleteSpotifyShapedTrackIsParsed) {
+  http_.Respond(200, std::string(kCompleteTrackBody));
+  const TrackItem track = NowItem<TrackItem>();
+  EXPECT_EQ(track.name, "Song");
+  EXPECT_EQ(track.artists, std::vector<std::string>{"Artist"});
+  EXPECT_EQ(track.album, "Album");
+  EXPECT_EQ(track.image_url, "https://i.scdn.co/image/a1");
+  EXPECT_EQ(track.duration_ms, 200000);
+}
+
+TEST_F(ApiTest, CompleteSpotifyShapedEpisodeIsParsed) {
+  http_.Respond(200, R"json({"device": null, "repeat_state": "track", "shuffle_state": true,
+    "timestamp": 1, "context": null, "progress_ms": 10, "is_playing": false,
+    "currently_playing_type": "episode", "actions": {"disallows": {}},
+    "item": {"audio_preview_url": null, "description": "d", "html_description": "<p>d</p>",
+      "duration_ms": 1000, "explicit": false, "external_urls": {}, "href": "h", "id": "e1",
+      "images": [], "is_externally_hosted": false, "is_playable": true, "language": "en",
+      "languages": ["en"], "name": "Episode", "release_date": "2020", "release_date_precision":
+      "year", "resume_point": {"fully_played": false, "resume_position_ms": 0}, "type": "episode",
+      "uri": "spotify:episode:e1",
+      "show": {"available_markets": [], "copyrights": [], "description": "", "html_description":
+        "", "explicit": false, "external_urls": {}, "href": "h", "id": "s1",
+        "images": [{"url": "https://i.scdn.co/show", "height": null, "width": null}],
+        "is_externally_hosted": null, "languages": [], "media_type": "audio", "name": "Show",
+        "publisher": "P", "type": "show", "uri": "spotify:show:s1", "total_episodes": 3}}})json");
+  const EpisodeItem episode = NowItem<EpisodeItem>();
+  EXPECT_EQ(episode.name, "Episode");
+  EXPECT_EQ(episode.show, "Show");
+  EXPECT_EQ(episode.image_url, "https://i.scdn.co/show");
+}
+
+TEST_F(ApiTest, ItemOfAnotherTypeThanAnnouncedIsUnknown) {
+  http_.Respond(200, R"({"is_playing":true,"currently_playing_type":"track",
+    "item":{"type":"audiobook","name":"Chapter 1"}})");
+  auto playing = Now();
+  ASSERT_TRUE(playing && playing->has_value());
+  EXPECT_EQ((*playing)->type, CurrentlyPlaying::Type::kUnknown);
+  EXPECT_TRUE(std::holds_alternative<std::monostate>((*playing)->item));
+}
+
+TEST_F(ApiTest, CompleteSpotifyShapedUserIsParsed) {
+  http_.Respond(200, R"json({"country": "SE", "display_name": null, "email": "a@b.c",
+    "explicit_content": {"filter_enabled": false, "filter_locked": false},
+    "external_urls": {"spotify": "https://open.spotify.com/user/u1"},
+    "followers": {"href": null, "total": 3}, "href": "https://api.spotify.com/v1/users/u1",
+    "id": "u1", "images": [{"url": "https://i.scdn.co/u", "height": 300, "width": 300}],
+    "product": "premium", "type": "user", "uri": "spotify:user:u1"})json");
+  auto me = Me();
+  ASSERT_TRUE(me) << me.error().message;
+  EXPECT_EQ(me->id, "u1");
+  EXPECT_EQ(me->display_name, std::nullopt);
+}
+
 struct BadPlayingCase {
   const char* name;
   const char* body;
@@ -289,9 +405,15 @@ INSTANTIATE_TEST_SUITE_P(
                        R"({"is_playing":true,"currently_playing_type":"track","item":[]})"},
         BadPlayingCase{"TrackWithoutName", R"({"is_playing":true,"currently_playing_type":"track",)"
                                            R"("item":{"duration_ms":1,"id":"x"}})"},
-        BadPlayingCase{"TrackWithoutDuration",
+        BadPlayingCase{"DurationNotNumber",
                        R"({"is_playing":true,"currently_playing_type":"track",)"
-                       R"("item":{"name":"n","id":"x"}})"},
+                       R"("item":{"name":"n","duration_ms":"1"}})"},
+        BadPlayingCase{"ArtistWithoutName",
+                       R"({"is_playing":true,"currently_playing_type":"track",)"
+                       R"("item":{"name":"n","artists":[{"id":"a"}]}})"},
+        BadPlayingCase{"ItemTypeNotString",
+                       R"({"is_playing":true,"currently_playing_type":"track",)"
+                       R"("item":{"name":"n","type":1}})"},
         BadPlayingCase{"ArtistsNotArray", R"({"is_playing":true,"currently_playing_type":"track",)"
                                           R"("item":{"name":"n","duration_ms":1,"artists":"x"}})"},
         BadPlayingCase{"EpisodeWithoutName",

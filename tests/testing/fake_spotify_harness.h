@@ -36,6 +36,7 @@ inline constexpr std::string_view kPublicClientId = "public-app";
 inline constexpr std::string_view kRedirectUri = "http://127.0.0.1:5000/callback";
 inline constexpr std::string_view kVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 inline constexpr std::string_view kChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+inline constexpr std::string_view kCurrentlyPlaying = "/v1/me/player/currently-playing";
 
 // Percent-encodes everything outside the unreserved set, so the tests never rely on the
 // decoder's treatment of "+".
@@ -194,6 +195,11 @@ class FakeSpotifyTest : public ::testing::Test {
     auto body = Json(ExchangeCode(Code(std::move(scope))));
     return {std::string(body.at("access_token").as_string()),
             std::string(body.at("refresh_token").as_string())};
+  }
+
+  // GET currently-playing (with `query`, e.g. "?additional_types=episode") after a fresh login.
+  http::Response GetPlaying(std::string_view query = "") {
+    return Get(std::string(kCurrentlyPlaying) + std::string(query), "Bearer " + Login().first);
   }
 
   static void ExpectOAuthError(const http::Response& response, unsigned status,
