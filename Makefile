@@ -34,8 +34,9 @@ bench: build
 	@scripts/install-deps.sh build bench
 	bench/run.sh $(BUILD_DIR)
 
-# libFuzzer targets (clang; the fuzz preset builds them with the project's own libraries) for
-# core's parsers of outside input. FUZZ_SECONDS each; seeds in fuzz/corpus/<target>/, the grown
+# libFuzzer targets (clang; the fuzz preset builds them with the project's own libraries):
+# core's parsers, the form and Cookie-header parsers, the stand-in's token endpoint and the whole
+# request path into the login app. FUZZ_SECONDS each; seeds in fuzz/corpus/<target>/, the grown
 # corpus in build/fuzz/corpus/<target>/, crashing inputs in build/fuzz/artifacts/.
 FUZZ_SECONDS ?= 30
 fuzz: deps
