@@ -34,14 +34,18 @@ bench: build
 	@scripts/install-deps.sh build bench
 	bench/run.sh $(BUILD_DIR)
 
-# libFuzzer targets (clang) for core's parsers of outside input; FUZZ_SECONDS each.
+# libFuzzer targets (clang; the fuzz preset builds them with the project's own libraries):
+# core's parsers, the form and Cookie-header parsers, the stand-in's token endpoint and the whole
+# request path into the login app. FUZZ_SECONDS each; seeds in fuzz/corpus/<target>/, the grown
+# corpus in build/fuzz/corpus/<target>/, crashing inputs in build/fuzz/artifacts/.
 FUZZ_SECONDS ?= 30
 fuzz: deps
 	@scripts/install-deps.sh build fuzz
-	cmake -S fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	cmake --build build/fuzz -j $(JOBS)
-	for t in build/fuzz/*_fuzz; do mkdir -p build/fuzz/corpus/$$(basename $$t); \
-	  $$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$(basename $$t) || exit 1; done
+	@# build/fuzz once came from `cmake -S fuzz`; the preset configures the top level there now.
+	@if grep -qs '^CMAKE_HOME_DIRECTORY:INTERNAL=.*/fuzz$$' build/fuzz/CMakeCache.txt; then rm -rf build/fuzz; fi
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	scripts/run-fuzz.sh $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
