@@ -25,7 +25,6 @@ flood_n=${BENCH_FLOOD:-100000}
 out=${BENCH_OUT:-$repo/bench/results/latest.md}
 connections=64
 wrk_threads=2
-high_cap=10000000
 
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2; exit 2; }
@@ -153,10 +152,10 @@ ceiling_bytes=$(curl -fsS "$ceiling_url" | wc -c)
 secret=$("$spotauth" gen-secret)
 declare -A startup_ms=() listen_ms=()
 
-# start_server NAME STORE CACHE_SECONDS [MAX_PENDING]: sets SRV_PID, SRV_PORT, SRV_URL and
+# start_server NAME STORE CACHE_SECONDS: sets SRV_PID, SRV_PORT, SRV_URL and
 # records the start-up time (spawn to accepting) and the idle RSS half a second later.
 start_server() {
-  local name=$1 store=$2 cache=$3 cap=${4:-}
+  local name=$1 store=$2 cache=$3
   free_port
   local port=$PORT
   local -a environment=(PATH="$PATH"
@@ -165,7 +164,6 @@ start_server() {
     SPOTAUTH_PORT="$port" SPOTAUTH_STORE="$store"
     SPOTAUTH_ACCOUNTS_URL="$upstream_url" SPOTAUTH_API_URL="$upstream_url"
     SPOTAUTH_NOW_PLAYING_CACHE="$cache" SPOTAUTH_ACCESS_LOG=0)
-  [ -n "$cap" ] && environment+=(SPOTAUTH_MAX_PENDING_LOGINS="$cap")
   # The clock starts in the child, just before exec, so the fork's delay is not counted.
   (
     echo "$EPOCHREALTIME" >"$tmp/$name.t0"
@@ -219,8 +217,8 @@ check_signed_in() {
     die "GET / does not show the signed-in page with the track any more"
 }
 
-# 1. memory store, default now-playing cache (5 s), a high pending-login cap so /login never 503s.
-start_server memory memory 5 "$high_cap"
+# 1. memory store, default now-playing cache (5 s).
+start_server memory memory 5
 mem_pid=$SRV_PID mem_url=$SRV_URL
 cookie=$(login_once "$mem_url")
 page_bytes=$(curl -fsS -H "Cookie: $cookie" "$mem_url/" | wc -c)
@@ -239,7 +237,7 @@ stop_server "$SRV_PID"
 
 # 3. SQLite store (fresh file): GET /, then as many full logins as fit (sessions on disk).
 db="$tmp/spotauth.db"
-start_server sqlite "sqlite://$db" 5 "$high_cap"
+start_server sqlite "sqlite://$db" 5
 sqlite_pid=$SRV_PID sqlite_url=$SRV_URL
 cookie=$(login_once "$sqlite_url")
 measure home-sqlite "$sqlite_url/" wrk_report.lua -H "Cookie: $cookie"
@@ -277,42 +275,28 @@ stop_server "$sqlite_pid"
 db_closed=$(stat -c %s "$db")  # after the checkpoint at close
 
 # 4. memory store sessions fill on a fresh server.
-start_server fill memory 5 "$high_cap"
+start_server fill memory 5
 fill fill-memory "$SRV_URL" "$SRV_PID" "$login_rate"
 mem_logins=$FILL_LOGINS mem_fill_s=$FILL_SECONDS mem_rss_delta_kb=$FILL_DELTA_KB
 stop_server "$SRV_PID"
 
-# 5. /login floods: with the default pending-login cap (10,000: what a deployment runs) and with
-# the cap out of the way (what each pending login costs).
+# 5. A /login flood: /login stores nothing on the server (the pending login travels sealed in
+# the browser's cookie), so the flood should cost CPU only, not memory.
 login_rps=$(med login rps)
-flood() {  # flood NAME CAP: sets FLOOD_DELTA_KB, FLOOD_STATUSES, FLOOD_REQUESTS
-  local name=$1 cap=$2 before after d
-  start_server "$name" memory 5 "$cap"
-  # At the cap a refusal is slower than a login start (the store sweeps its pending logins on
-  # every refused one): plan for about 3,000 refusals a second.
-  if [ -z "$cap" ]; then d=$(fill_duration "$flood_n" 3000); else d=$(fill_duration "$flood_n" "$login_rps"); fi
-  before=$(rss_kb "$SRV_PID")
-  log "flooding $name with $flood_n GET /login (at most $d s)"
-  wrk -t"$wrk_threads" -c"$connections" -d"${d}s" -s "$here/wrk_flood.lua" "$SRV_URL/login" -- "$per_thread" >"$tmp/raw/$name" 2>&1 ||
-    die "wrk failed for $name: $(tail -20 "$tmp/raw/$name")"
-  grep '^BENCH ' "$tmp/raw/$name" >"$tmp/res/$name"
-  log "  $name: $(sed 's/^BENCH //' "$tmp/res/$name")"
-  sleep 1
-  after=$(rss_kb "$SRV_PID")
-  FLOOD_DELTA_KB=$((after - before))
-  FLOOD_STATUSES=$(field "$tmp/res/$name" statuses)
-  FLOOD_REQUESTS=$(awk -v s="$FLOOD_STATUSES" 'BEGIN {n = split(s, a, ","); t = 0; for (i = 1; i <= n; i++) {split(a[i], b, ":"); t += b[2]} print t}')
-  # Once the cap is reached every /login is refused: how fast is a refusal?
-  if [ -z "$cap" ] && [[ ,$FLOOD_STATUSES == *,503:* ]]; then
-    measure login-at-cap "$SRV_URL/login" wrk_report.lua
-  fi
-  stop_server "$SRV_PID"
-}
-flood flood-capped ""
-capped_delta_kb=$FLOOD_DELTA_KB capped_statuses=$FLOOD_STATUSES capped_requests=$FLOOD_REQUESTS
-flood flood-uncapped "$high_cap"
-uncapped_delta_kb=$FLOOD_DELTA_KB uncapped_statuses=$FLOOD_STATUSES uncapped_requests=$FLOOD_REQUESTS
-uncapped_pending=$(awk -v s="$uncapped_statuses" 'BEGIN {n = split(s, a, ","); for (i = 1; i <= n; i++) {split(a[i], b, ":"); if (b[1] == 302) print b[2]}}')
+start_server flood memory 5
+d=$(fill_duration "$flood_n" "$login_rps")
+before=$(rss_kb "$SRV_PID")
+log "flooding with $flood_n GET /login (at most $d s)"
+wrk -t"$wrk_threads" -c"$connections" -d"${d}s" -s "$here/wrk_flood.lua" "$SRV_URL/login" -- "$per_thread" >"$tmp/raw/flood" 2>&1 ||
+  die "wrk failed for the flood: $(tail -20 "$tmp/raw/flood")"
+grep '^BENCH ' "$tmp/raw/flood" >"$tmp/res/flood"
+log "  flood: $(sed 's/^BENCH //' "$tmp/res/flood")"
+sleep 1
+after=$(rss_kb "$SRV_PID")
+flood_delta_kb=$((after - before))
+flood_statuses=$(field "$tmp/res/flood" statuses)
+flood_requests=$(awk -v s="$flood_statuses" 'BEGIN {n = split(s, a, ","); t = 0; for (i = 1; i <= n; i++) {split(a[i], b, ":"); t += b[2]} print t}')
+stop_server "$SRV_PID"
 
 # --- micro-benchmarks --------------------------------------------------------------------------
 
@@ -364,8 +348,7 @@ cpu_cell() {  # LABEL [UNIT_KEY]: "X µs (nginx Y µs: Z×)"
   c=$(cpu_us "ceiling-$1")
   awk -v s="$s" -v c="$c" 'BEGIN {if (s == "nan" || c == "nan" || s + 0 == 0) print "n/a"; else printf "%.1f µs (nginx %.1f µs: %.2f×)", s, c, c / s}'
 }
-atcap_rps=nan atcap_ratio=nan atcap_ceiling=nan
-[ -f "$tmp/res/login-at-cap" ] && read -r atcap_rps atcap_ratio atcap_ceiling < <(ratio_row login-at-cap rps)
+
 all_ceiling=$(cat "$tmp"/res/ceiling-* | field /dev/stdin rps | median)
 home_p99=$(awk -v u="$(med home p99_us)" 'BEGIN {print u / 1000}')
 login_p99=$(awk -v u="$(med login p99_us)" 'BEGIN {print u / 1000}')
@@ -376,11 +359,9 @@ bad_total=$(cat "$tmp"/res/home "$tmp"/res/home-nocache "$tmp"/res/home-sqlite "
 login_failures=$(field "$tmp/res/logins" failures | awk '{s += $1} END {print s + 0}')
 idle_mb=$(awk -v k="${idle_kb[memory]}" 'BEGIN {print k / 1024}')
 idle_sqlite_mb=$(awk -v k="${idle_kb[sqlite]}" 'BEGIN {print k / 1024}')
-mem_startups=$(for n in memory nocache fill flood-capped flood-uncapped; do echo "${startup_ms[$n]}"; done | median)
-mem_listens=$(for n in memory nocache fill flood-capped flood-uncapped; do echo "${listen_ms[$n]}"; done | median)
-capped_mb=$(awk -v k="$capped_delta_kb" 'BEGIN {print k / 1024}')
-uncapped_mb=$(awk -v k="$uncapped_delta_kb" 'BEGIN {print k / 1024}')
-per_pending=$(awk -v k="$uncapped_delta_kb" -v n="$uncapped_pending" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
+mem_startups=$(for n in memory nocache fill flood; do echo "${startup_ms[$n]}"; done | median)
+mem_listens=$(for n in memory nocache fill flood; do echo "${listen_ms[$n]}"; done | median)
+flood_mb=$(awk -v k="$flood_delta_kb" 'BEGIN {print k / 1024}')
 mem_per_session=$(awk -v k="$mem_rss_delta_kb" -v n="$mem_logins" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
 sqlite_rss_per_session=$(awk -v k="$sqlite_rss_delta_kb" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
 sqlite_disk_per_session=$(awk -v a="$db_before" -v b="$db_after" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", (b - a) / n; else print "n/a"}')
@@ -414,9 +395,7 @@ x() { fmt "$1" 2; }
   echo "| p99 latency, \`GET /login\` | $(fmt "$login_p99" 2) ms | nginx p99 $(fmt "$(med ceiling-login p99_us | awk '{print $1 / 1000}')" 2) ms in the same rounds | ≤ 5 ms | $(verdict "$login_p99" "<=" 5) |"
   echo "| full logins (\`/login\` → \`/callback\` → token + \`/v1/me\` upstream) | $(fmt "$logins_ps" 0) logins/s | $(fmt "$logins_ratio" 3) (logins per nginx request) | ≥ 3000/s | $(verdict "$logins_ps" ">=" 3000) | $(cpu_cell logins logins) per login |"
   echo "| idle RSS after start (memory store) | $(fmt "$idle_mb" 1) MB (SQLite store: $(fmt "$idle_sqlite_mb" 1) MB) | | ≤ 20 MB | $(verdict "$idle_mb" "<=" 20) |"
-  echo "| RSS added by $(fmt "$capped_requests" 0) \`GET /login\` (default cap of 10,000 pending logins) | $(fmt "$capped_mb" 1) MB (statuses $capped_statuses) | | ≤ 32 MB | $(verdict "$capped_mb" "<=" 32) |"
-  echo "| \`GET /login\` once the default cap is reached (all 503) | $(fmt "$atcap_rps" 0) req/s | $(x "$atcap_ratio") (nginx $(fmt "$atcap_ceiling" 0)) | – | | $(cpu_cell login-at-cap) |"
-  echo "| RSS added by $(fmt "$uncapped_requests" 0) \`GET /login\` with the cap at $high_cap | $(fmt "$uncapped_mb" 1) MB, ${per_pending} B per pending login | | (≤ 32 MB) | $(verdict "$uncapped_mb" "<=" 32) |"
+  echo "| RSS added by $(fmt "$flood_requests" 0) \`GET /login\` (nothing is stored per login) | $(fmt "$flood_mb" 1) MB (statuses $flood_statuses) | | ≤ 32 MB | $(verdict "$flood_mb" "<=" 32) |"
   echo "| memory store: $(fmt "$mem_logins" 0) sessions through full logins (≤ ${mem_fill_s} s) | ${mem_per_session} B of RSS per session | | – | |"
   echo "| SQLite store: $(fmt "$sqlite_logins" 0) sessions through full logins (≤ ${sqlite_fill_s} s) | ${sqlite_disk_per_session} B on disk (db + WAL) and ${sqlite_rss_per_session} B of RSS per session; file after close $(fmt "$sqlite_file_per_session" 0) B per session | | – | |"
   echo "| start-up: exec to the first answer (\`GET /healthz\`) | $(fmt "$mem_startups" 1) ms (memory, median of 5 starts; port accepting after $(fmt "$mem_listens" 1) ms); $(fmt "${startup_ms[sqlite]}" 1) ms (SQLite, new file) | | – | |"
@@ -436,7 +415,7 @@ x() { fmt "$1" 2; }
   echo "## Per-round figures"
   echo
   echo '```'
-  for f in ceiling-home home ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins ceiling-login-at-cap login-at-cap fill-sqlite fill-memory flood-capped flood-uncapped; do
+  for f in ceiling-home home ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood; do
     [ -f "$tmp/res/$f" ] && sed "s/^BENCH /$f: /" "$tmp/res/$f"
   done
   echo '```'
