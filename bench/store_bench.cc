@@ -75,11 +75,14 @@ void BM_MemoryStoreGetSession(benchmark::State& state) {
 }
 BENCHMARK(BM_MemoryStoreGetSession);
 
-void BM_SqliteStoreGetSession(benchmark::State& state) {
+// Runs `loop` against a SQLite store in a temporary file filled with kSessions sessions.
+template <class Loop>
+void WithFilledSqliteStore(benchmark::State& state, const char* name, Loop loop) {
   SystemClock clock;
   boost::asio::io_context io;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("spotauth-bench-" + std::to_string(::getpid()) + ".db");
+  const auto path =
+      std::filesystem::temp_directory_path() /
+      ("spotauth-bench-" + std::string(name) + "-" + std::to_string(::getpid()) + ".db");
   {
     auto opened = store::SqliteSessionStore::Open({path.string()}, clock);
     if (!opened) {
@@ -87,42 +90,37 @@ void BM_SqliteStoreGetSession(benchmark::State& state) {
       return;
     }
     Fill(io, **opened, clock);
-    LoadLoop(state, io, **opened);
+    loop(io, **opened, clock);
   }
   std::error_code ignored;
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(path.string() + suffix, ignored);
   }
 }
+
+void BM_SqliteStoreGetSession(benchmark::State& state) {
+  WithFilledSqliteStore(state, "get",
+                        [&](boost::asio::io_context& io, store::SessionStore& store, const Clock&) {
+                          LoadLoop(state, io, store);
+                        });
+}
 BENCHMARK(BM_SqliteStoreGetSession);
 
 // A write: it goes to the store's writer thread and back (two thread hops plus the statement).
 void BM_SqliteStoreTouchSession(benchmark::State& state) {
-  SystemClock clock;
-  boost::asio::io_context io;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("spotauth-bench-touch-" + std::to_string(::getpid()) + ".db");
-  {
-    auto opened = store::SqliteSessionStore::Open({path.string()}, clock);
-    if (!opened) {
-      state.SkipWithError(opened.error().message.c_str());
-      return;
-    }
-    Fill(io, **opened, clock);
-    int i = 0;
-    for (auto _ : state) {
-      auto touched = RunOnLoop(io, (*opened)->TouchSession(KeyOf(i++ % kSessions),
-                                                         clock.Now() + std::chrono::hours(1)));
-      if (!touched) {
-        state.SkipWithError(touched.error().message.c_str());
-        break;
-      }
-    }
-  }
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::filesystem::remove(path.string() + suffix, ignored);
-  }
+  WithFilledSqliteStore(
+      state, "touch",
+      [&](boost::asio::io_context& io, store::SessionStore& store, const Clock& clock) {
+        int i = 0;
+        for (auto _ : state) {
+          auto touched = RunOnLoop(
+              io, store.TouchSession(KeyOf(i++ % kSessions), clock.Now() + std::chrono::hours(1)));
+          if (!touched) {
+            state.SkipWithError(touched.error().message.c_str());
+            break;
+          }
+        }
+      });
 }
 BENCHMARK(BM_SqliteStoreTouchSession);
 
