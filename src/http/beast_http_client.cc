@@ -38,7 +38,10 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using boost::system::error_code;
 
 struct BeastHttpClient::Connection {
-  Connection(asio::any_io_executor executor, ssl::context* tls_context) {
+  // `max_buffer` bounds what one read may make the client hold: Beast 1.81 would otherwise grow
+  // the buffer to hold a whole chunk-size line or trailer section, however large.
+  Connection(asio::any_io_executor executor, ssl::context* tls_context, std::size_t max_buffer)
+      : buffer(max_buffer) {
     if (tls_context != nullptr) {
       stream.emplace<TlsStream>(executor, *tls_context);
     } else {
@@ -59,6 +62,7 @@ struct BeastHttpClient::Connection {
 namespace {
 
 constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kMaxChunkExtension = 256;
 
 // The peer went away: what a closed idle connection looks like when it is next used.
 bool IsPeerClosed(const error_code& ec) {
@@ -233,7 +237,9 @@ asio::awaitable<Result<BeastHttpClient::ConnectionPtr>> BeastHttpClient::Connect
                            co_await ResolveBefore(executor_, url.host, url.port, deadline));
   }
 
-  auto connection = std::make_unique<Connection>(executor_, url.tls ? tls_context_.get() : nullptr);
+  // A head, or one of Beast's 64 KiB body reads, plus what is left of the previous one.
+  auto connection = std::make_unique<Connection>(
+      executor_, url.tls ? tls_context_.get() : nullptr, options_.max_header_bytes + 2 * 65536);
   beast::tcp_stream& transport = connection->Tcp();
   transport.expires_at(deadline);
   auto [connect_ec, endpoint] = co_await transport.async_connect(endpoints, kToken);
@@ -305,11 +311,19 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Exchange(
     co_return tl::unexpected(MapIoError(ec, "sending to", origin));
   }
 
+  // Chunk extensions carry nothing we use; bounded like the server side's.
+  std::size_t extension_bytes = 0;
+  auto on_chunk_header = [&extension_bytes](std::uint64_t, std::string_view extensions,
+                                            error_code& chunk_ec) {
+    extension_bytes += extensions.size();
+    if (extension_bytes > kMaxChunkExtension) chunk_ec = beast_http::error::bad_chunk_extension;
+  };
   // Interim 1xx responses (e.g. 103 Early Hints) precede the real one on the same connection.
   for (;;) {
     beast_http::response_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser.body_limit(options_.max_body_bytes);
+    parser.on_chunk_header(on_chunk_header);
     // A response to HEAD announces a length but carries no body (RFC 9110 §9.3.2).
     if (request.method == beast_http::verb::head) parser.skip(true);
     if (auto* tls = std::get_if<TlsStream>(&connection.stream)) {

@@ -42,7 +42,9 @@ namespace spotauth::http {
 // (RFC 9110 section 9.2.2): a POST is never sent twice, since the peer may have acted on it.
 //
 // Limits: a response header over Options::max_header_bytes or body over Options::max_body_bytes
-// gives kTooLarge and the connection is closed.
+// gives kTooLarge, and so does a chunk-size line or trailer section larger than the read buffer
+// (a head plus two reads); chunk extensions over 256 bytes are kUpstreamProtocol. In each case
+// the connection is closed.
 //
 // Errors: see HttpClient. Messages name the failing step and the origin, never header values
 // or the URL's path and query.

@@ -381,6 +381,18 @@ TEST_F(BeastHttpClientTest, APostOnAReusedConnectionThatDiesIsNeverSentTwice) {
   EXPECT_EQ(server.requests().size(), 2u);  // the first GET and the one POST
 }
 
+TEST_F(BeastHttpClientTest, AHugeChunkLineFromTheUpstreamIsRefusedNotBuffered) {
+  LoopbackServer server(io_, LoopbackServer::Mode::kHugeChunkExtension);
+  auto client = PlainClient();
+  ASSERT_NE(client, nullptr);
+  auto result = Get(io_, *client, Http(server.port()));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_TRUE(result.error().code == ErrorCode::kTooLarge ||
+              result.error().code == ErrorCode::kUpstreamProtocol)
+      << Describe(result);
+  EXPECT_EQ(client->IdleConnectionCount(), 0u);
+}
+
 TEST_F(BeastHttpClientTest, IdleConnectionClosedByThePeerIsReplaced) {
   LoopbackServer server(io_, LoopbackServer::Mode::kRespondThenClose);
   auto client = PlainClient();

@@ -30,6 +30,13 @@ asio::awaitable<void> Serve(std::shared_ptr<LoopbackServer::State> state, tcp::s
         (state->mode == Mode::kCloseOnSecondRequest && served == 1)) {
       co_return;
     }
+    if (state->mode == Mode::kHugeChunkExtension) {
+      // A chunk-size line of 4 MiB: an upstream that tries to make the client buffer it.
+      const std::string bomb = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" +
+                               std::string(4 << 20, 'x') + "\r\ny\r\n0\r\n\r\n";
+      co_await asio::async_write(socket, asio::buffer(bomb), kToken);
+      co_return;
+    }
     if (state->mode == Mode::kGarbage) {
       static constexpr char kNotHttp[] = "SPDY/9 banana\r\n\r\n";
       co_await asio::async_write(socket, asio::buffer(kNotHttp, sizeof(kNotHttp) - 1), kToken);

@@ -23,6 +23,7 @@ class LoopbackServer {
     kCloseWithoutResponse,  // reads each request and closes without answering
     kStall,                 // accepts and never reads or writes
     kGarbage,               // answers each request with bytes that are not HTTP
+    kHugeChunkExtension,    // answers with a chunked body whose first chunk line is 4 MiB
   };
 
   // Listens on the loop; the loop must run for the server to do anything.
