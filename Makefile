@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps deps-test build test test-asan demo bench fuzz format clean
+.PHONY: all deps deps-test build test test-asan demo bench fuzz lint format clean
 
 all: build
 
@@ -46,6 +46,12 @@ fuzz: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
 	scripts/run-fuzz.sh $(FUZZ_SECONDS)
+
+# clang-tidy 14 over src/**/*.cc (release preset's compile commands, rewritten for clang into
+# build/lint/); fails on any finding. JOBS files at a time.
+lint:
+	@scripts/install-deps.sh build lint
+	JOBS=$(JOBS) scripts/lint.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

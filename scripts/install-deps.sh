@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages spotauth needs, skipping those already present.
-# Usage: scripts/install-deps.sh [build|test|bench|browser|fuzz]...   (default: build)
+# Usage: scripts/install-deps.sh [build|test|bench|browser|fuzz|lint]...   (default: build)
 set -euo pipefail
 
 build_pkgs=(build-essential cmake ninja-build pkg-config
@@ -11,6 +11,7 @@ test_pkgs=(nginx-light redis-server openssl curl)
 bench_pkgs=(nginx-light wrk curl)
 browser_pkgs=(chromium nodejs npm)
 fuzz_pkgs=(clang libclang-rt-dev)
+lint_pkgs=(clang-tidy)  # clang-tidy 14 and run-clang-tidy (pulls in python3)
 
 want=("${build_pkgs[@]}")
 for group in "$@"; do
@@ -20,6 +21,7 @@ for group in "$@"; do
     bench) want+=("${bench_pkgs[@]}") ;;
     browser) want+=("${browser_pkgs[@]}") ;;
     fuzz) want+=("${fuzz_pkgs[@]}") ;;
+    lint) want+=("${lint_pkgs[@]}") ;;
     *) echo "unknown package group: $group" >&2; exit 2 ;;
   esac
 done
