@@ -34,7 +34,7 @@ void PrintProblems(const std::vector<std::string>& problems) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   CLI::App app{"spotauth: sign in with Spotify"};
   app.require_subcommand(1);
@@ -115,4 +115,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   return spotauth::cli::RunServer(*config);
+} catch (const std::exception& e) {
+  // Set-up failures the code above does not turn into a message (a removed working directory,
+  // no file descriptors left) end here rather than in std::terminate.
+  std::cerr << "spotauth: " << e.what() << "\n";
+  return 1;
 }

@@ -244,11 +244,10 @@ asio::awaitable<void> HttpSession::Serve() {
       if (auto [ec, n] = co_await beast_http::async_read(stream_, buffer, *parser, kNoThrow); ec) {
         if (ec == beast_http::error::body_limit) {
           co_await Reject(413);
-        } else if (ec == beast_http::error::buffer_overflow) {
-          // A chunk-size line or a last chunk with its trailers, larger than a head may be
-          // (Beast parses the last chunk and its trailers as one piece, so they look alike).
-          co_await Reject(400);
-        } else if (IsParseError(ec) || ec == beast_http::error::partial_message) {
+        } else if (ec == beast_http::error::buffer_overflow || IsParseError(ec) ||
+                   ec == beast_http::error::partial_message) {
+          // buffer_overflow: a chunk-size line, or a last chunk with its trailers (Beast parses
+          // them as one piece, so they look alike), larger than a head may be.
           co_await Reject(400);
         }
         co_return;
