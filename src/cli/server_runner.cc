@@ -33,9 +33,11 @@ class Sweeper {
             if (cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; })) break;
             lock.unlock();
             boost::asio::io_context io;
-            boost::asio::co_spawn(io, store.SweepExpired(), [](std::exception_ptr, auto result) {
-              if (!result) spdlog::warn("sweep failed: {}", result.error().message);
-            });
+            boost::asio::co_spawn(io, store.SweepExpired(),
+                                  [](const std::exception_ptr&, auto result) {
+                                    if (!result)
+                                      spdlog::warn("sweep failed: {}", result.error().message);
+                                  });
             io.run();
             lock.lock();
           }

@@ -7,6 +7,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <cstdlib>
 #include <memory>
 
@@ -95,10 +96,10 @@ std::string HkdfSha256(std::string_view ikm, std::string_view salt, std::string_
   if (!ctx) CryptoFailure();
 
   // OSSL_PARAM wants non-const pointers but only reads through them.
-  char digest[] = "SHA256";
-  OSSL_PARAM params[5];
-  OSSL_PARAM* p = params;
-  *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
+  std::string digest = "SHA256";
+  std::array<OSSL_PARAM, 5> params{};
+  OSSL_PARAM* p = params.data();
+  *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest.data(), 0);
   *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(ikm.data()),
                                            ikm.size());
   // An absent salt is HashLen zero bytes (RFC 5869 section 2.2), which OpenSSL applies itself
@@ -114,7 +115,7 @@ std::string HkdfSha256(std::string_view ikm, std::string_view salt, std::string_
   *p = OSSL_PARAM_construct_end();
 
   std::string out(length, '\0');
-  if (EVP_KDF_derive(ctx.get(), Bytes(out), out.size(), params) != 1) {
+  if (EVP_KDF_derive(ctx.get(), Bytes(out), out.size(), params.data()) != 1) {
     CryptoFailure();
   }
   return out;

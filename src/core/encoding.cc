@@ -71,7 +71,7 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   }
   if (tail != 0) {
     // The unused low bits of the last character must be zero (RFC 4648 section 3.5).
-    const int last = kBase64UrlValue[static_cast<unsigned char>(text.back())];
+    const std::int8_t last = kBase64UrlValue[static_cast<unsigned char>(text.back())];
     const int unused_mask = tail == 2 ? 0x0f : 0x03;
     if ((last & unused_mask) != 0) {
       return std::nullopt;

@@ -4,6 +4,7 @@
 // fixed, plausible placeholders.
 #include "fake_spotify/objects.h"
 
+#include <array>
 #include <boost/json/array.hpp>
 #include <cctype>
 #include <chrono>
@@ -22,7 +23,7 @@ namespace json = boost::json;
 
 constexpr std::string_view kApiOrigin = "https://api.spotify.com/v1/";
 // Where the stand-in's catalogue is "available"; Spotify lists ISO 3166-1 alpha-2 codes.
-constexpr std::string_view kMarkets[] = {"DE", "GB", "SE", "US"};
+constexpr std::array<std::string_view, 4> kMarkets = {"DE", "GB", "SE", "US"};
 constexpr std::string_view kReleaseDate = "1999-10-18";
 constexpr std::string_view kCountry = "SE";
 

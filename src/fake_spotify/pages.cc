@@ -37,7 +37,7 @@ constexpr std::string_view kStyle =
     "border:0}button[value=approve]{background:#1db954}.note{color:#aaa;font-size:.85rem}";
 
 void AppendHidden(std::string& html, std::string_view name, std::string_view value) {
-  html += "<input type=\"hidden\" name=\"";
+  html += R"(<input type="hidden" name=")";
   html += name;
   html += "\" value=\"";
   html += HtmlEscape(value);
@@ -91,14 +91,14 @@ std::string RenderAuthorizePage(const AuthorizePageModel& model) {
   html += "<fieldset><legend>Log in as</legend>\n";
   bool first = true;
   for (const FakeUser& user : model.users) {
-    html += "<label><input type=\"radio\" name=\"user\" value=\"" + HtmlEscape(user.id) + "\"";
+    html += R"(<label><input type="radio" name="user" value=")" + HtmlEscape(user.id) + "\"";
     if (first) html += " checked";
     first = false;
     html += "> " + HtmlEscape(user.display_name.value_or(user.id)) + " <span class=\"note\">(" +
             HtmlEscape(user.id) + ")</span></label>\n";
   }
   html += "</fieldset>\n";
-  html += "<button type=\"submit\" name=\"decision\" value=\"approve\">Agree</button>";
+  html += R"(<button type="submit" name="decision" value="approve">Agree</button>)";
   html += "<button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button>\n";
   html += "</form>\n</body></html>\n";
   return html;

@@ -14,7 +14,7 @@ constexpr std::string_view kCurrentlyPlaying = "/v1/me/player/currently-playing"
 http::Response Unauthorized(std::string_view message) {
   http::Response response = ApiError(401, message);
   response.set(beast_http::field::www_authenticate,
-               "Bearer realm=\"spotify\", error=\"invalid_token\", error_description=\"" +
+               R"(Bearer realm="spotify", error="invalid_token", error_description=")" +
                    std::string(message) + "\"");
   return response;
 }

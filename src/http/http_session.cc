@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -342,7 +343,7 @@ asio::awaitable<void> HttpSession::LingeringClose() {
   phase_ = Phase::kLingering;
   stream_.expires_after(limits_.lingering_close);
   std::size_t discarded = 0;
-  char sink[4096];
+  std::array<char, 4096> sink;
   while (discarded < kMaxLingerBytes) {
     auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kNoThrow);
     if (ec) break;

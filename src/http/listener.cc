@@ -112,7 +112,7 @@ asio::awaitable<void> Listener::State::Accept(Worker& worker) {
     auto it = std::prev(worker.sessions.end());
     asio::co_spawn(worker.ioc, session.Run(),
                    asio::bind_cancellation_slot(
-                       session.CancellationSlot(), [this, &worker, it](std::exception_ptr) {
+                       session.CancellationSlot(), [this, &worker, it](const std::exception_ptr&) {
                          // Erasing here would destroy the cancellation signal while co_spawn
                          // still unwinds through it; a posted erase runs after that.
                          asio::post(worker.ioc, [this, &worker, it] { SessionEnded(worker, it); });

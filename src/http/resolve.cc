@@ -25,7 +25,7 @@ using Signature = void(boost::system::error_code, tcp::resolver::results_type);
 // strand keeps the two from racing when the loop runs on several threads.
 template <class Handler>
 struct Race {
-  Race(asio::strand<asio::any_io_executor> s, Handler h)
+  Race(const asio::strand<asio::any_io_executor>& s, Handler h)
       : strand(s), resolver(s), timer(s), handler(std::move(h)) {}
 
   void Finish(boost::system::error_code ec, tcp::resolver::results_type results) {

@@ -75,7 +75,7 @@ class Checker {
  public:
   explicit Checker(const Settings& settings) : settings_(settings) {}
 
-  std::string Get(const char* name, std::string fallback = "") const {
+  std::string Get(const char* name, const std::string& fallback = "") const {
     auto it = settings_.find(name);
     return it == settings_.end() ? fallback : it->second;
   }

@@ -24,7 +24,7 @@ std::string RenderNowPlaying(const NowPlayingView& np) {
     case Kind::kEpisode: {
       std::string image;
       if (np.image_url) {
-        image = fmt::format("<img src=\"{}\" alt=\"\" width=\"96\" height=\"96\">",
+        image = fmt::format(R"(<img src="{}" alt="" width="96" height="96">)",
                             HtmlEscape(*np.image_url));
       }
       return fmt::format(
@@ -55,7 +55,7 @@ std::string RenderNowPlaying(const NowPlayingView& np) {
       text = "Spotify did not let us read what is playing.";
       break;
   }
-  return fmt::format("<section class=\"playing note\" id=\"now-playing\"><p>{}</p></section>",
+  return fmt::format(R"(<section class="playing note" id="now-playing"><p>{}</p></section>)",
                      HtmlEscape(text));
 }
 
