@@ -46,12 +46,15 @@ inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message) {
 #define SPOTAUTH_RESULT_CONCAT_INNER(a, b) a##b
 #define SPOTAUTH_RESULT_CONCAT(a, b) SPOTAUTH_RESULT_CONCAT_INNER(a, b)
 #define SPOTAUTH_RESULT_TMP SPOTAUTH_RESULT_CONCAT(spotauth_result_, __LINE__)
+// NOLINTBEGIN(bugprone-macro-parentheses): tmp names a new variable, decl is a declaration
+// and ret a keyword; none of them can be parenthesised.
 #define SPOTAUTH_TRY_IMPL(ret, tmp, expr)         \
   auto&& tmp = (expr);                            \
   if (!tmp) ret ::tl::unexpected(std::move(tmp).error())
 #define SPOTAUTH_TRY_ASSIGN_IMPL(ret, tmp, decl, expr) \
   SPOTAUTH_TRY_IMPL(ret, tmp, expr);                   \
   decl = *std::move(tmp)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define SPOTAUTH_TRY(expr) SPOTAUTH_TRY_IMPL(return, SPOTAUTH_RESULT_TMP, expr)
 #define SPOTAUTH_TRY_ASSIGN(decl, expr) \

@@ -40,6 +40,7 @@ using HandlerFactory =
 class Listener {
  public:
   Listener(ListenerOptions options, HandlerFactory factory);
+  // NOLINTNEXTLINE(bugprone-exception-escape): a false positive, see listener.cc
   ~Listener();  // Stop() with the default grace if still running
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;

@@ -225,6 +225,7 @@ Result<Settings> SettingsFromFile(const std::string& path) {
       value = value.substr(1, value.size() - 2);
     }
     if (!IsKnown(key)) {
+      // NOLINTNEXTLINE(performance-inefficient-string-concatenation): error path, returns at once
       return MakeError(ErrorCode::kInvalidArgument, where + ": unknown setting " + key);
     }
     out[key] = std::string(value);
