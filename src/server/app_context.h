@@ -1,5 +1,6 @@
-// What every event loop's LoginApp shares: configuration, keys, time, randomness, the store,
-// and the app-wide now-playing state. Built once in cli/; everything here is thread-safe.
+// What every event loop's LoginApp shares: configuration, keys, time, randomness, the store
+// (SessionContext: all that sign-in needs), and the app-wide now-playing state. Built once in
+// cli/; everything here is thread-safe.
 #pragma once
 
 #include <openssl/crypto.h>
@@ -25,7 +26,7 @@ struct CookieNames {
   }
 };
 
-struct AppContext {
+struct SessionContext {
   static Config WithoutMasterSecret(Config config) {
     OPENSSL_cleanse(config.master_secret.data(), config.master_secret.size());
     config.master_secret.clear();
@@ -33,8 +34,8 @@ struct AppContext {
   }
 
   // Derives the keys, then forgets the master secret: only the derived keys live on.
-  AppContext(Config config_in, const Clock& clock_in, Random& random_in,
-             store::SessionStore& store_in)
+  SessionContext(Config config_in, const Clock& clock_in, Random& random_in,
+                 store::SessionStore& store_in)
       : keys(DerivedKeys::FromMaster(config_in.master_secret)),
         config(WithoutMasterSecret(std::move(config_in))),
         cookies(CookieNames::For(config.secure_cookies)),
@@ -48,6 +49,11 @@ struct AppContext {
   const Clock& clock;
   Random& random;
   store::SessionStore& store;
+};
+
+struct AppContext : SessionContext {
+  using SessionContext::SessionContext;
+
   RateLimitGate now_playing_gate;
   NowPlayingCache now_playing_cache;
 };

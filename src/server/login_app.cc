@@ -149,6 +149,7 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
   ActiveSession& active = **session;
   const Freshness freshness = co_await sessions_.EnsureFresh(active);
   if (freshness == Freshness::kEnded) {
+    now_playing_.Forget(active.key);
     http::Response response = HtmlPage(
         request, 200,
         RenderSignedOut("Your Spotify authorization has ended (it expired or was revoked). "
@@ -187,7 +188,7 @@ awaitable<http::Response> LoginApp::Callback(const http::Request& request) {
 
   // The browser's previous session, if any, ends with the new login.
   if (auto old = co_await sessions_.Load(FindCookies(request, app_.cookies.session)); old && *old) {
-    (void)co_await sessions_.Logout(**old);
+    (void)co_await EndSession(**old);
   }
   http::Response response = Redirect(request, 303, done->return_to);
   response.insert(beast_http::field::set_cookie,
@@ -233,10 +234,15 @@ awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
   if (!token || !sessions_.CheckLogoutToken(**session, *token)) {
     co_return ProblemPage(request, Problem::kLogoutForbidden);
   }
-  if (auto done = co_await sessions_.Logout(**session); !done) {
+  if (auto done = co_await EndSession(**session); !done) {
     co_return ProblemPage(request, Problem::kStoreUnavailable);
   }
   co_return response;
+}
+
+awaitable<Result<void>> LoginApp::EndSession(const ActiveSession& session) {
+  now_playing_.Forget(session.key);
+  co_return co_await sessions_.Logout(session);
 }
 
 awaitable<http::Response> LoginApp::Ready(const http::Request& request) {

@@ -44,6 +44,8 @@ class LoginApp final : public http::RequestHandler {
   boost::asio::awaitable<http::Response> LogoutPage(const http::Request& request);
   boost::asio::awaitable<http::Response> Logout(const http::Request& request);
   boost::asio::awaitable<http::Response> Ready(const http::Request& request);
+  // Logs the session out and forgets what this app kept about it.
+  boost::asio::awaitable<Result<void>> EndSession(const ActiveSession& session);
 
   AppContext& app_;
   std::unique_ptr<http::HttpClient> client_;

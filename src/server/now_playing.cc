@@ -42,6 +42,11 @@ void NowPlayingCache::Erase(const std::string& key) {
   entries_.erase(key);
 }
 
+std::size_t NowPlayingCache::Size() {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
 namespace {
 
 std::optional<std::string> HttpsOnly(const std::optional<std::string>& url) {

@@ -35,6 +35,7 @@ class NowPlayingCache {
   std::optional<NowPlayingView> Get(const std::string& key, TimePoint now);
   void Put(const std::string& key, NowPlayingView view, TimePoint expires);
   void Erase(const std::string& key);
+  std::size_t Size();
 
  private:
   struct Entry {
@@ -63,6 +64,8 @@ class NowPlayingService {
 
   boost::asio::awaitable<NowPlayingView> Get(const std::string& session_key,
                                              std::string access_token);
+  // The session ended: what was cached for it goes.
+  void Forget(const std::string& session_key) { cache_.Erase(session_key); }
 
  private:
   spotify::SpotifyApi& api_;

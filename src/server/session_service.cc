@@ -244,7 +244,6 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
       spdlog::info("session ended: spotify refused the refresh token ({})",
                    refreshed.error().message);
       (void)co_await app_.store.DeleteSession(session.key);
-      app_.now_playing_cache.Erase(session.key);
       co_return Freshness::kEnded;
     }
     spdlog::warn("refresh failed: {}: {}", ToString(refreshed.error().code),
@@ -262,15 +261,11 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
     spdlog::error("refresh: could not store the new token: {}", updated.error().message);
     co_return Freshness::kFailed;
   }
-  if (!*updated) {
-    app_.now_playing_cache.Erase(session.key);
-    co_return Freshness::kEnded;
-  }
+  if (!*updated) co_return Freshness::kEnded;
   co_return Freshness::kFresh;
 }
 
 awaitable<Result<void>> SessionService::Logout(const ActiveSession& session) {
-  app_.now_playing_cache.Erase(session.key);
   auto deleted = co_await app_.store.DeleteSession(session.key);
   if (deleted) spdlog::info("logout: spotify user {}", session.record.user_id);
   co_return deleted;

@@ -51,10 +51,11 @@ enum class Freshness {
 };
 
 // One per event loop (it uses that loop's Spotify clients). Thread-safety: not thread-safe
-// itself; everything it shares is in AppContext.
+// itself; everything it shares is in SessionContext. When a session ends here (a refused
+// refresh, Logout), the caller drops whatever it keeps about that session.
 class SessionService {
  public:
-  SessionService(AppContext& app, spotify::SpotifyAccounts& accounts, spotify::SpotifyApi& api)
+  SessionService(SessionContext& app, spotify::SpotifyAccounts& accounts, spotify::SpotifyApi& api)
       : app_(app), accounts_(accounts), api_(api) {}
 
   // Stores nothing. `login_cookies`: values of the login cookie the browser sent; the logins
@@ -95,7 +96,7 @@ class SessionService {
                                                                     std::string key);
   boost::asio::awaitable<Freshness> RefreshHoldingLease(ActiveSession& session);
 
-  AppContext& app_;
+  SessionContext& app_;
   spotify::SpotifyAccounts& accounts_;
   spotify::SpotifyApi& api_;
 };

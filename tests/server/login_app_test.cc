@@ -264,6 +264,7 @@ TEST_F(LoginAppTest, LogoutWithTheTokenEndsTheSession) {
   EXPECT_EQ(HeaderOf(out, "Location"), "/");
   EXPECT_EQ(SetCookies(out), std::vector<std::string>{std::string(kClearSessionCookie)});
   EXPECT_TRUE(browser_.cookies.empty());
+  EXPECT_EQ(fixture_.app.now_playing_cache.Size(), 0u);  // the track shown at sign-in is gone
   // The server forgot the session: its old cookie is worth nothing.
   browser_.cookies["spotauth"] = old_cookie;
   http::Response page = browser_.Get("/");
@@ -356,11 +357,13 @@ TEST_F(LoginAppTest, ATokenWithMoreThanAMinuteLeftIsNotRefreshed) {
 
 TEST_F(LoginAppTest, ARevokedRefreshTokenEndsTheSession) {
   SignIn();
+  ASSERT_EQ(fixture_.app.now_playing_cache.Size(), 1u);
   const std::string old_cookie = browser_.cookies["spotauth"];
   fixture_.spotify.RevokeRefreshTokens("demo-user");
   fixture_.clock.Advance(3600s);
   http::Response page = browser_.Get("/");
   EXPECT_EQ(page.result_int(), 200);
+  EXPECT_EQ(fixture_.app.now_playing_cache.Size(), 0u);
   EXPECT_TRUE(Contains(page, "Your Spotify authorization has ended"));
   EXPECT_TRUE(Contains(page, kSignedOut));
   EXPECT_EQ(SetCookies(page), std::vector<std::string>{std::string(kClearSessionCookie)});
