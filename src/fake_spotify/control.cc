@@ -64,23 +64,21 @@ Parsed<json::object> BodyObject(const http::Request& request) {
 }
 
 Parsed<FakePlayback> ParsePlayback(const json::object& object) {
-  auto type = NonEmptyString(object, "type");
-  auto name = json_fields::OptionalString(object, "name", Complain);
-  auto is_playing = json_fields::OptionalBool(object, "is_playing", Complain);
-  auto progress = json_fields::OptionalInt(object, "progress_ms", Complain);
-  auto duration = json_fields::OptionalInt(object, "duration_ms", Complain);
-  if (!type) return tl::unexpected(type.error());
-  if (!name) return tl::unexpected(name.error());
-  if (!is_playing) return tl::unexpected(is_playing.error());
-  if (!progress) return tl::unexpected(progress.error());
-  if (!duration) return tl::unexpected(duration.error());
+  SPOTAUTH_TRY_ASSIGN(const std::string type, NonEmptyString(object, "type"));
+  SPOTAUTH_TRY_ASSIGN(const auto name, json_fields::OptionalString(object, "name", Complain));
+  SPOTAUTH_TRY_ASSIGN(const auto is_playing,
+                      json_fields::OptionalBool(object, "is_playing", Complain));
+  SPOTAUTH_TRY_ASSIGN(const auto progress,
+                      json_fields::OptionalInt(object, "progress_ms", Complain));
+  SPOTAUTH_TRY_ASSIGN(const auto duration,
+                      json_fields::OptionalInt(object, "duration_ms", Complain));
   FakePlayback playback;
-  playback.is_playing = is_playing->value_or(true);
-  playback.progress = std::chrono::milliseconds{progress->value_or(0)};
-  const std::chrono::milliseconds length{duration->value_or(200'000)};
-  if (*type == "track") {
+  playback.is_playing = is_playing.value_or(true);
+  playback.progress = std::chrono::milliseconds{progress.value_or(0)};
+  const std::chrono::milliseconds length{duration.value_or(200'000)};
+  if (type == "track") {
     FakeTrack track;
-    track.name = name->value_or("Untitled");
+    track.name = name.value_or("Untitled");
     track.duration = length;
     if (const json::value* artists = object.if_contains("artists")) {
       const json::array* list = artists->if_array();
@@ -90,12 +88,11 @@ Parsed<FakePlayback> ParsePlayback(const json::object& object) {
         track.artists.emplace_back(artist.get_string());
       }
     }
-    auto album = json_fields::OptionalString(object, "album", Complain);
-    auto image = json_fields::OptionalString(object, "image_url", Complain);
-    if (!album) return tl::unexpected(album.error());
-    if (!image) return tl::unexpected(image.error());
-    track.album = album->value_or("");
-    track.image_url = image->value_or("");
+    SPOTAUTH_TRY_ASSIGN(const auto album, json_fields::OptionalString(object, "album", Complain));
+    SPOTAUTH_TRY_ASSIGN(const auto image,
+                        json_fields::OptionalString(object, "image_url", Complain));
+    track.album = album.value_or("");
+    track.image_url = image.value_or("");
     // An explicit null id is a local file, as on Spotify; an absent id makes one up.
     const json::value* id = object.if_contains("id");
     if (id && id->is_string()) {
@@ -106,16 +103,14 @@ Parsed<FakePlayback> ParsePlayback(const json::object& object) {
       track.id = "0000000000000000000000";
     }
     playback.item = std::move(track);
-  } else if (*type == "episode") {
-    auto show = json_fields::OptionalString(object, "show", Complain);
-    auto id = json_fields::OptionalString(object, "id", Complain);
-    if (!show) return tl::unexpected(show.error());
-    if (!id) return tl::unexpected(id.error());
-    playback.item = FakeEpisode{name->value_or("Untitled"), show->value_or(""), length,
-                                id->value_or("0000000000000000000000")};
-  } else if (*type == "ad") {
+  } else if (type == "episode") {
+    SPOTAUTH_TRY_ASSIGN(const auto show, json_fields::OptionalString(object, "show", Complain));
+    SPOTAUTH_TRY_ASSIGN(const auto id, json_fields::OptionalString(object, "id", Complain));
+    playback.item = FakeEpisode{name.value_or("Untitled"), show.value_or(""), length,
+                                id.value_or("0000000000000000000000")};
+  } else if (type == "ad") {
     playback.item = FakeAd{};
-  } else if (*type == "unknown") {
+  } else if (type == "unknown") {
     playback.item = FakeUnknownItem{};
   } else {
     return Refuse("playing.type must be track, episode, ad or unknown");
@@ -124,17 +119,14 @@ Parsed<FakePlayback> ParsePlayback(const json::object& object) {
 }
 
 Parsed<FakeFault> ParseFault(const json::object& object) {
-  auto kind = json_fields::OptionalString(object, "kind", Complain);
-  auto status = json_fields::OptionalInt(object, "status", Complain);
-  auto count = json_fields::OptionalInt(object, "count", Complain);
-  auto retry_after = json_fields::OptionalInt(object, "retry_after", Complain);
-  auto delay = json_fields::OptionalInt(object, "delay_ms", Complain);
-  for (const auto* failed : {&status, &count, &retry_after, &delay}) {
-    if (!*failed) return tl::unexpected(failed->error());
-  }
-  if (!kind) return tl::unexpected(kind.error());
+  SPOTAUTH_TRY_ASSIGN(const auto status, json_fields::OptionalInt(object, "status", Complain));
+  SPOTAUTH_TRY_ASSIGN(const auto count, json_fields::OptionalInt(object, "count", Complain));
+  SPOTAUTH_TRY_ASSIGN(const auto retry_after,
+                      json_fields::OptionalInt(object, "retry_after", Complain));
+  SPOTAUTH_TRY_ASSIGN(const auto delay, json_fields::OptionalInt(object, "delay_ms", Complain));
+  SPOTAUTH_TRY_ASSIGN(const auto kind, json_fields::OptionalString(object, "kind", Complain));
   FakeFault fault;
-  const std::string kind_name = kind->value_or("status");
+  const std::string kind_name = kind.value_or("status");
   if (kind_name == "status") {
     fault.kind = FakeFaultKind::kStatus;
   } else if (kind_name == "delay") {
@@ -146,14 +138,14 @@ Parsed<FakeFault> ParseFault(const json::object& object) {
   } else {
     return Refuse("kind must be status, delay, malformed or reset");
   }
-  fault.status = static_cast<unsigned>(status->value_or(500));
+  fault.status = static_cast<unsigned>(status.value_or(500));
   if (fault.kind == FakeFaultKind::kStatus && (fault.status < 400 || fault.status > 599)) {
     return Refuse("status must be 400-599");
   }
-  fault.count = static_cast<int>(count->value_or(1));
+  fault.count = static_cast<int>(count.value_or(1));
   if (fault.count < 1) return Refuse("count must be at least 1");
-  fault.retry_after = std::chrono::seconds{retry_after->value_or(0)};
-  fault.delay = std::chrono::milliseconds{delay->value_or(0)};
+  fault.retry_after = std::chrono::seconds{retry_after.value_or(0)};
+  fault.delay = std::chrono::milliseconds{delay.value_or(0)};
   if (fault.retry_after.count() < 0 || fault.delay.count() < 0) {
     return Refuse("retry_after and delay_ms must not be negative");
   }
