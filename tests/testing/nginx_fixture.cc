@@ -1,9 +1,6 @@
 #include "testing/nginx_fixture.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +11,8 @@
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "testing/loopback_ports.h"
 
 namespace spotauth::http::testing {
 namespace {
@@ -31,40 +30,6 @@ bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   return static_cast<bool>(out);
-}
-
-// Ports the kernel just handed out; they are free until someone else binds them, and a
-// clash only makes nginx fail to start, which Launch retries.
-bool PickPorts(std::uint16_t (&ports)[4]) {
-  std::vector<int> fds;
-  bool ok = true;
-  for (auto& port : ports) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ok = false;
-    }
-    port = ntohs(address.sin_port);
-    if (fd >= 0) fds.push_back(fd);
-  }
-  for (int fd : fds) ::close(fd);
-  return ok;
-}
-
-bool CanConnect(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  ::close(fd);
-  return ok;
 }
 
 std::string ServerBlock(std::uint16_t port, const std::string& cert, const std::string& dir) {
@@ -179,7 +144,7 @@ bool NginxFixture::Launch(std::string* error) {
   }
   constexpr int kAttempts = 5;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    if (!PickPorts(ports_)) {
+    if (!spotauth::testing::PickLoopbackPorts(ports_)) {
       *error = "cannot pick free loopback ports";
       return false;
     }
@@ -223,7 +188,7 @@ bool NginxFixture::Launch(std::string* error) {
         break;
       }
       bool ready = true;
-      for (auto port : ports_) ready = ready && CanConnect(port);
+      for (auto port : ports_) ready = ready && spotauth::testing::AcceptsConnections(port);
       if (ready) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
