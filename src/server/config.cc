@@ -26,7 +26,9 @@ const std::vector<SettingInfo> kSettings = {
     {"SPOTAUTH_HOST", "address to listen on (default 127.0.0.1)"},
     {"SPOTAUTH_PORT", "port to listen on (default 5000)"},
     {"SPOTAUTH_STORE",
-     "memory | sqlite:///absolute/path.db (default ./spotauth.db) | redis://host:port/db"},
+     "memory | sqlite:///absolute/path.db (default ./spotauth.db) | "
+     "redis://[:password@]host:port/db | redis+unix:///path/redis.sock[?db=N&password=P]"},
+    {"SPOTAUTH_REDIS_PREFIX", "prefix of every Redis key (default spotauth:)"},
     {"SPOTAUTH_THREADS", "event loops (default: one per core)"},
     {"SPOTAUTH_ACCOUNTS_URL", "Spotify accounts service (default https://accounts.spotify.com)"},
     {"SPOTAUTH_API_URL", "Spotify Web API (default https://api.spotify.com)"},
@@ -187,6 +189,10 @@ void CheckStore(Checker& check, Config& config, const std::string& value,
   if (!where) {
     check.Problem("SPOTAUTH_STORE: " + where.error().message);
     return;
+  }
+  where->redis_prefix = check.Get("SPOTAUTH_REDIS_PREFIX", where->redis_prefix);
+  if (where->redis_prefix.find_first_of("{}") != std::string::npos) {
+    check.Problem("SPOTAUTH_REDIS_PREFIX must not contain { or } (they mark Redis hash tags).");
   }
   config.store = std::move(*where);
 }

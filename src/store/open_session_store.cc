@@ -1,6 +1,7 @@
 #include "store/open_session_store.h"
 
 #include "store/memory_session_store.h"
+#include "store/redis_session_store.h"
 #include "store/sqlite_session_store.h"
 
 namespace spotauth::store {
@@ -14,11 +15,15 @@ Result<std::unique_ptr<SessionStore>> OpenSessionStore(const StoreLocation& wher
       return SqliteSessionStore::Open({where.path}, clock).map([](auto store) {
         return std::unique_ptr<SessionStore>(std::move(store));
       });
-    case StoreLocation::Kind::kRedis:
-      break;
+    case StoreLocation::Kind::kRedis: {
+      RedisStoreOptions options;
+      options.endpoint = {where.host,     where.port,     where.unix_path,
+                          where.username, where.password, where.database};
+      options.prefix = where.redis_prefix;
+      return std::make_unique<RedisSessionStore>(std::move(options), clock);
+    }
   }
-  return MakeError(ErrorCode::kInvalidArgument,
-                   "the Redis store is not available in this build yet; use sqlite or memory");
+  return MakeError(ErrorCode::kInvalidArgument, "unknown store kind");
 }
 
 }  // namespace spotauth::store

@@ -45,9 +45,16 @@ Result<StoreLocation> ParseStoreLocation(std::string_view text,
   if (parsed && parsed->scheme() == "redis") {
     where.kind = StoreLocation::Kind::kRedis;
     where.host = parsed->host();
+    if (where.host.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "a Redis store is redis://host:port/db.");
+    }
     if (parsed->has_port() &&
         !ParseInt<std::uint16_t>(parsed->port(), 1, 65535, where.port)) {
       return MakeError(ErrorCode::kInvalidArgument, "the Redis port is not a port number.");
+    }
+    if (parsed->has_userinfo()) {
+      where.username = parsed->user();
+      where.password = parsed->password();
     }
     const std::string db = parsed->path();
     if (!db.empty() && db != "/" &&
@@ -57,8 +64,33 @@ Result<StoreLocation> ParseStoreLocation(std::string_view text,
     }
     return where;
   }
+  if (parsed && parsed->scheme() == "redis+unix") {
+    where.kind = StoreLocation::Kind::kRedis;
+    where.unix_path = parsed->path();
+    if (!parsed->host().empty() || where.unix_path.empty() || where.unix_path.front() != '/') {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "a Redis socket is redis+unix:///absolute/path/redis.sock (three slashes).");
+    }
+    for (const auto& param : parsed->params()) {
+      if (param.key == "db") {
+        if (!ParseInt<int>(param.value, 0, 15, where.database)) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "the Redis database is a number from 0 to 15.");
+        }
+      } else if (param.key == "password") {
+        where.password = param.value;
+      } else if (param.key == "user") {
+        where.username = param.value;
+      } else {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "a Redis socket takes only db, user and password parameters.");
+      }
+    }
+    return where;
+  }
   return MakeError(ErrorCode::kInvalidArgument,
-                   "use 'memory', 'sqlite:///absolute/path.db' or 'redis://host:port/db'.");
+                   "use 'memory', 'sqlite:///absolute/path.db', 'redis://host:port/db' or "
+                   "'redis+unix:///path/to/redis.sock'.");
 }
 
 }  // namespace spotauth::store

@@ -100,8 +100,42 @@ TEST(Config, StoreUrls) {
   EXPECT_EQ(redis->store.host, "10.0.0.5");
   EXPECT_EQ(redis->store.port, 6380);
   EXPECT_EQ(redis->store.database, 2);
+  EXPECT_EQ(redis->store.redis_prefix, "spotauth:");
   s["SPOTAUTH_STORE"] = "postgres://x";
   EXPECT_FALSE(BuildConfig(s, "/"));
+}
+
+TEST(Config, RedisPasswordSocketAndPrefix) {
+  Settings s = Minimal();
+  s["SPOTAUTH_STORE"] = "redis://:pa%40ss@redis.internal/1";
+  s["SPOTAUTH_REDIS_PREFIX"] = "app1:";
+  auto redis = BuildConfig(s, "/");
+  ASSERT_TRUE(redis);
+  EXPECT_EQ(redis->store.host, "redis.internal");
+  EXPECT_EQ(redis->store.port, 6379);
+  EXPECT_EQ(redis->store.username, "");
+  EXPECT_EQ(redis->store.password, "pa@ss");
+  EXPECT_EQ(redis->store.redis_prefix, "app1:");
+  s["SPOTAUTH_STORE"] = "redis+unix:///run/redis/redis.sock?db=4&password=pw";
+  auto unix_socket = BuildConfig(s, "/");
+  ASSERT_TRUE(unix_socket);
+  EXPECT_EQ(unix_socket->store.kind, store::StoreLocation::Kind::kRedis);
+  EXPECT_EQ(unix_socket->store.unix_path, "/run/redis/redis.sock");
+  EXPECT_EQ(unix_socket->store.database, 4);
+  EXPECT_EQ(unix_socket->store.password, "pw");
+  s["SPOTAUTH_REDIS_PREFIX"] = "a{b}:";
+  EXPECT_FALSE(BuildConfig(s, "/"));
+  s["SPOTAUTH_REDIS_PREFIX"] = "";
+  for (const char* bad : {"redis+unix://host/x.sock", "redis+unix:///r.sock?timeout=1",
+                          "redis://:secret-pw@h/99", "redis:///0"}) {
+    s["SPOTAUTH_STORE"] = bad;
+    auto refused = BuildConfig(s, "/");
+    ASSERT_FALSE(refused) << bad;
+    // A store URL may hold a password: the complaint never repeats it.
+    for (const auto& problem : refused.error()) {
+      EXPECT_EQ(problem.find("secret-pw"), std::string::npos) << problem;
+    }
+  }
 }
 
 TEST(Config, LoopbackHttpUpstreamIsAllowedForTheStandIn) {
