@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps deps-test build test test-asan demo bench fuzz lint format clean
+.PHONY: all deps deps-test build test test-asan test-sanitized demo demo-cluster bench fuzz fuzz-configure lint format clean
 
 all: build
 
@@ -27,8 +27,21 @@ test: deps-test build
 test-asan:
 	$(MAKE) test PRESET=asan
 
+# What CI adds to `make test`: the unit and handler-level suites in the clang ASan + UBSan
+# build that the fuzz targets use, then every fuzz target for FUZZ_SECONDS (one build for both).
+test-sanitized: fuzz-configure
+	@scripts/install-deps.sh build test
+	JOBS=$(JOBS) scripts/run-sanitized-suites.sh
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 demo: build
 	$(BUILD_DIR)/spotauth demo
+
+# Three instances sharing one Redis behind an nginx balancer, against the stand-in, on
+# loopback: open http://127.0.0.1:5000/. Ctrl-C stops it all (scripts/cluster.sh).
+demo-cluster: build
+	@scripts/install-deps.sh build test
+	scripts/cluster.sh $(BUILD_DIR)/spotauth
 
 bench: build
 	@scripts/install-deps.sh build bench
@@ -39,13 +52,15 @@ bench: build
 # request path into the login app. FUZZ_SECONDS each; seeds in fuzz/corpus/<target>/, the grown
 # corpus in build/fuzz/corpus/<target>/, crashing inputs in build/fuzz/artifacts/.
 FUZZ_SECONDS ?= 30
-fuzz: deps
+fuzz: fuzz-configure
+	cmake --build --preset fuzz -j $(JOBS)
+	scripts/run-fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-configure: deps
 	@scripts/install-deps.sh build fuzz
 	@# build/fuzz once came from `cmake -S fuzz`; the preset configures the top level there now.
 	@if grep -qs '^CMAKE_HOME_DIRECTORY:INTERNAL=.*/fuzz$$' build/fuzz/CMakeCache.txt; then rm -rf build/fuzz; fi
 	cmake --preset fuzz
-	cmake --build --preset fuzz -j $(JOBS)
-	scripts/run-fuzz.sh $(FUZZ_SECONDS)
 
 # clang-tidy 14 over src/**/*.cc (release preset's compile commands, rewritten for clang into
 # build/lint/); fails on any finding. JOBS files at a time.
