@@ -3,7 +3,8 @@
 # Usage: bench/run.sh BUILD_DIR      (BUILD_DIR holds spotauth and spotauth_bench)
 #
 # Everything runs on 127.0.0.1: nginx as the ceiling (a small static page) and as a fast
-# Spotify upstream (static JSON), and spotauth with the memory and SQLite stores. Load comes from
+# Spotify upstream (static JSON), and spotauth with the memory, SQLite and Redis stores (Redis
+# also with one and two instances behind an nginx balancer). Load comes from
 # wrk (keep-alive, 64 connections, 2 threads) in short interleaved rounds (ceiling, spotauth,
 # ceiling, ...); the table shows medians. Writes bench/results/latest.md and prints it.
 #
@@ -26,7 +27,7 @@ out=${BENCH_OUT:-$repo/bench/results/latest.md}
 connections=64
 wrk_threads=2
 
-for tool in wrk nginx curl; do
+for tool in wrk nginx curl redis-server redis-cli; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2; exit 2; }
 done
 [ -x "$spotauth" ] || { echo "bench: no $spotauth; build first" >&2; exit 2; }
@@ -96,8 +97,13 @@ cpu_ticks() {
 }
 # The processes whose CPU a round of LABEL is charged with: nginx's workers for the ceiling,
 # the spotauth server otherwise.
+# CPU_PIDS, when set, names them instead (instances and their balancer).
 cpu_pids_for() {
-  if [[ $1 == ceiling-* ]]; then pgrep -P "$nginx_pid" | tr '\n' ' '; else echo "$SRV_PID"; fi
+  if [[ $1 == ceiling-* ]]; then
+    pgrep -P "$nginx_pid" | tr '\n' ' '
+  else
+    echo "${CPU_PIDS:-$SRV_PID}"
+  fi
 }
 
 # wrk_once LABEL URL SCRIPT [wrk args...]: one round; appends its BENCH line to res/LABEL,
@@ -152,10 +158,12 @@ ceiling_bytes=$(curl -fsS "$ceiling_url" | wc -c)
 secret=$("$spotauth" gen-secret)
 declare -A startup_ms=() listen_ms=()
 
-# start_server NAME STORE CACHE_SECONDS: sets SRV_PID, SRV_PORT, SRV_URL and
-# records the start-up time (spawn to accepting) and the idle RSS half a second later.
+# start_server NAME STORE CACHE_SECONDS [SETTING=VALUE...]: sets SRV_PID, SRV_PORT, SRV_URL and
+# records the start-up time (spawn to accepting) and the idle RSS half a second later. Extra
+# settings win over the defaults (e.g. the redirect URI of a balancer in front).
 start_server() {
   local name=$1 store=$2 cache=$3
+  shift 3
   free_port
   local port=$PORT
   local -a environment=(PATH="$PATH"
@@ -163,7 +171,7 @@ start_server() {
     SPOTIFY_REDIRECT_URI="http://127.0.0.1:$port/callback" SPOTAUTH_SECRET="$secret"
     SPOTAUTH_PORT="$port" SPOTAUTH_STORE="$store"
     SPOTAUTH_ACCOUNTS_URL="$upstream_url" SPOTAUTH_API_URL="$upstream_url"
-    SPOTAUTH_NOW_PLAYING_CACHE="$cache" SPOTAUTH_ACCESS_LOG=0)
+    SPOTAUTH_NOW_PLAYING_CACHE="$cache" SPOTAUTH_ACCESS_LOG=0 "$@")
   # The clock starts in the child, just before exec, so the fork's delay is not counted.
   (
     echo "$EPOCHREALTIME" >"$tmp/$name.t0"
@@ -298,6 +306,71 @@ flood_statuses=$(field "$tmp/res/flood" statuses)
 flood_requests=$(awk -v s="$flood_statuses" 'BEGIN {n = split(s, a, ","); t = 0; for (i = 1; i <= n; i++) {split(a[i], b, ":"); t += b[2]} print t}')
 stop_server "$SRV_PID"
 
+# 6. Redis store: one instance, then instances with one event loop each behind an nginx balancer
+# (one, then two), so that the balancer's cost and the scaling show.
+free_port; redis_port=$PORT
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+  >"$tmp/redis.log" 2>&1 &
+redis_pid=$!
+pids+=("$redis_pid")
+wait_listening "$redis_port" "$redis_pid" || die "redis-server did not start: $(cat "$tmp/redis.log")"
+rcli() { redis-cli -p "$redis_port" "$@"; }
+redis_store="redis://127.0.0.1:$redis_port/0"
+start_server redis "$redis_store" 5
+redis_srv_pid=$SRV_PID redis_srv_url=$SRV_URL
+cookie=$(login_once "$redis_srv_url")
+measure home-redis "$redis_srv_url/" wrk_report.lua -H "Cookie: $cookie"
+check_signed_in "$redis_srv_url" "$cookie"
+redis_mem_before=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')
+redis_sessions_before=$(rcli --scan --pattern 'spotauth:{*}:s' | wc -l)
+measure logins-redis "$redis_srv_url" wrk_login.lua
+redis_mem_after=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')
+redis_sessions_after=$(rcli --scan --pattern 'spotauth:{*}:s' | wc -l)
+redis_session_key=$(rcli --scan --pattern 'spotauth:{*}:s' | head -1)
+redis_session_usage=$(rcli memory usage "$redis_session_key")
+redis_per_login=$(awk -v a="$redis_mem_before" -v b="$redis_mem_after" -v n=$((redis_sessions_after - redis_sessions_before)) \
+  'BEGIN {if (n > 0) printf "%.0f", (b - a) / n; else print "n/a"}')
+stop_server "$redis_srv_pid"
+
+# The balancer: nginx, one process, round-robin over the instances' ports.
+free_port; balancer_port=$PORT
+start_balancer() {  # start_balancer PORT...: sets BAL_PID
+  mkdir -p "$tmp/balancer"
+  {
+    echo "daemon off; master_process off; worker_processes 1; pid $tmp/balancer/nginx.pid;"
+    echo "events { worker_connections 4096; }"
+    echo "http { access_log off;"
+    for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $tmp/balancer;"; done
+    echo "  upstream spotauth {"
+    for p in "$@"; do echo "    server 127.0.0.1:$p;"; done
+    echo "    keepalive 64; }"
+    echo "  server { listen 127.0.0.1:$balancer_port; location / { proxy_pass http://spotauth;"
+    echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; } } }"
+  } >"$tmp/balancer/nginx.conf"
+  "$nginx_bin" -p "$tmp/balancer/" -c "$tmp/balancer/nginx.conf" -e "$tmp/balancer/error.log" &
+  BAL_PID=$!
+  pids+=("$BAL_PID")
+  wait_listening "$balancer_port" "$BAL_PID" || die "the balancer did not start: $(cat "$tmp/balancer/error.log")"
+}
+stop_balancer() { kill -TERM "$BAL_PID" 2>/dev/null || true; wait "$BAL_PID" 2>/dev/null || true; }
+balancer_url="http://127.0.0.1:$balancer_port"
+behind=(SPOTIFY_REDIRECT_URI="$balancer_url/callback" SPOTAUTH_THREADS=1)
+start_server lb1 "$redis_store" 5 "${behind[@]}"
+lb1_pid=$SRV_PID lb1_port=$SRV_PORT
+start_server lb2 "$redis_store" 5 "${behind[@]}"
+lb2_pid=$SRV_PID lb2_port=$SRV_PORT
+start_balancer "$lb1_port"
+cookie=$(login_once "$balancer_url")
+CPU_PIDS="$lb1_pid $BAL_PID" measure home-redis-lb1 "$balancer_url/" wrk_report.lua -H "Cookie: $cookie"
+stop_balancer
+start_balancer "$lb1_port" "$lb2_port"
+check_signed_in "$balancer_url" "$cookie"
+CPU_PIDS="$lb1_pid $lb2_pid $BAL_PID" measure home-redis-lb2 "$balancer_url/" wrk_report.lua -H "Cookie: $cookie"
+check_signed_in "$balancer_url" "$cookie"
+stop_balancer
+stop_server "$lb1_pid"
+stop_server "$lb2_pid"
+
 # --- micro-benchmarks --------------------------------------------------------------------------
 
 micro_csv="$tmp/micro.csv"
@@ -335,6 +408,12 @@ read -r nocache_rps nocache_ratio nocache_ceiling < <(ratio_row home-nocache rps
 read -r sqlite_rps sqlite_ratio sqlite_ceiling < <(ratio_row home-sqlite rps)
 read -r login_rps login_ratio login_ceiling < <(ratio_row login rps)
 read -r logins_ps logins_ratio logins_ceiling < <(ratio_row logins logins_per_s)
+read -r redis_rps redis_ratio redis_ceiling < <(ratio_row home-redis rps)
+read -r redis_logins_ps redis_logins_ratio redis_logins_ceiling < <(ratio_row logins-redis logins_per_s)
+read -r lb1_rps lb1_ratio lb1_ceiling < <(ratio_row home-redis-lb1 rps)
+read -r lb2_rps lb2_ratio lb2_ceiling < <(ratio_row home-redis-lb2 rps)
+redis_vs_sqlite=$(awk -v r="$redis_ratio" -v s="$sqlite_ratio" 'BEGIN {if (s + 0 > 0) printf "%.2f", r / s; else print "nan"}')
+lb2_vs_lb1=$(awk -v a="$lb2_ratio" -v b="$lb1_ratio" 'BEGIN {if (b + 0 > 0) printf "%.2f", a / b; else print "nan"}')
 # CPU per request (per login for logins), medians over rounds, in microseconds; and the ratio
 # nginx / spotauth of the same rounds: what the throughput ratio would be if each server had the
 # CPU to itself. Far steadier than requests/s on a shared machine.
@@ -355,8 +434,8 @@ login_p99=$(awk -v u="$(med login p99_us)" 'BEGIN {print u / 1000}')
 nocache_p99=$(awk -v u="$(med home-nocache p99_us)" 'BEGIN {print u / 1000}')
 sqlite_p99=$(awk -v u="$(med home-sqlite p99_us)" 'BEGIN {print u / 1000}')
 ceiling_p99=$(cat "$tmp"/res/ceiling-* | field /dev/stdin p99_us | median | awk '{print $1 / 1000}')
-bad_total=$(cat "$tmp"/res/home "$tmp"/res/home-nocache "$tmp"/res/home-sqlite "$tmp"/res/login | field /dev/stdin bad | awk '{s += $1} END {print s + 0}')
-login_failures=$(field "$tmp/res/logins" failures | awk '{s += $1} END {print s + 0}')
+bad_total=$(cat "$tmp"/res/home "$tmp"/res/home-nocache "$tmp"/res/home-sqlite "$tmp"/res/home-redis "$tmp"/res/home-redis-lb1 "$tmp"/res/home-redis-lb2 "$tmp"/res/login | field /dev/stdin bad | awk '{s += $1} END {print s + 0}')
+login_failures=$(cat "$tmp/res/logins" "$tmp/res/logins-redis" | field /dev/stdin failures | awk '{s += $1} END {print s + 0}')
 idle_mb=$(awk -v k="${idle_kb[memory]}" 'BEGIN {print k / 1024}')
 idle_sqlite_mb=$(awk -v k="${idle_kb[sqlite]}" 'BEGIN {print k / 1024}')
 mem_startups=$(for n in memory nocache fill flood; do echo "${startup_ms[$n]}"; done | median)
@@ -398,6 +477,11 @@ x() { fmt "$1" 2; }
   echo "| RSS added by $(fmt "$flood_requests" 0) \`GET /login\` (nothing is stored per login) | $(fmt "$flood_mb" 1) MB (statuses $flood_statuses) | | ≤ 32 MB | $(verdict "$flood_mb" "<=" 32) |"
   echo "| memory store: $(fmt "$mem_logins" 0) sessions through full logins (≤ ${mem_fill_s} s) | ${mem_per_session} B of RSS per session | | – | |"
   echo "| SQLite store: $(fmt "$sqlite_logins" 0) sessions through full logins (≤ ${sqlite_fill_s} s) | ${sqlite_disk_per_session} B on disk (db + WAL) and ${sqlite_rss_per_session} B of RSS per session; file after close $(fmt "$sqlite_file_per_session" 0) B per session | | – | |"
+  echo "| logged-in \`GET /\`, Redis store (one instance) | $(fmt "$redis_rps" 0) req/s, p99 $(fmt "$(med home-redis p99_us | awk '{print $1 / 1000}')" 2) ms | $(x "$redis_ratio") (nginx $(fmt "$redis_ceiling" 0)); $(x "$redis_vs_sqlite")× the SQLite store's | ≥ 0.8× SQLite's | $(verdict "$redis_vs_sqlite" ">=" 0.8) | $(cpu_cell home-redis) |"
+  echo "| full logins, Redis store | $(fmt "$redis_logins_ps" 0) logins/s | $(fmt "$redis_logins_ratio" 3) (logins per nginx request) | – | | $(cpu_cell logins-redis logins) per login |"
+  echo "| Redis memory per session | \`MEMORY USAGE\` of a session hash: ${redis_session_usage} B; used_memory grew $(fmt "$redis_per_login" 0) B per login (session, the user's index, the used state) | | – | |"
+  echo "| \`GET /\` through nginx, Redis store, 1 instance × 1 loop | $(fmt "$lb1_rps" 0) req/s | $(x "$lb1_ratio") (nginx $(fmt "$lb1_ceiling" 0)) | – | | $(cpu_cell home-redis-lb1) (instance + balancer) |"
+  echo "| \`GET /\` through nginx, Redis store, 2 instances × 1 loop | $(fmt "$lb2_rps" 0) req/s | $(x "$lb2_ratio") (nginx $(fmt "$lb2_ceiling" 0)); $(x "$lb2_vs_lb1")× one instance's | > 1× one instance's | $(verdict "$lb2_vs_lb1" ">=" 1.01) | $(cpu_cell home-redis-lb2) (instances + balancer) |"
   echo "| start-up: exec to the first answer (\`GET /healthz\`) | $(fmt "$mem_startups" 1) ms (memory, median of 5 starts; port accepting after $(fmt "$mem_listens" 1) ms); $(fmt "${startup_ms[sqlite]}" 1) ms (SQLite, new file) | | – | |"
   echo
   echo "Errors during the timed runs: $bad_total (GET / and /login rounds); full-login rounds: $login_failures unexpected answers."
@@ -415,7 +499,8 @@ x() { fmt "$1" 2; }
   echo "## Per-round figures"
   echo
   echo '```'
-  for f in ceiling-home home ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood; do
+  for f in ceiling-home home ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood \
+    ceiling-home-redis home-redis ceiling-logins-redis logins-redis ceiling-home-redis-lb1 home-redis-lb1 ceiling-home-redis-lb2 home-redis-lb2; do
     [ -f "$tmp/res/$f" ] && sed "s/^BENCH /$f: /" "$tmp/res/$f"
   done
   echo '```'

@@ -8,7 +8,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   libssl-dev libsqlite3-dev libhiredis-dev libcli11-dev libspdlog-dev libfmt-dev
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev)
 test_pkgs=(nginx-light redis-server openssl curl)
-bench_pkgs=(nginx-light wrk curl)
+bench_pkgs=(nginx-light wrk curl redis-server)
 browser_pkgs=(chromium nodejs npm)
 fuzz_pkgs=(clang libclang-rt-dev)
 lint_pkgs=(clang-tidy)  # clang-tidy 14 and run-clang-tidy (pulls in python3)
