@@ -56,11 +56,13 @@ struct RedisConnection::Link : std::enable_shared_from_this<Link> {
   redisAsyncContext* context = nullptr;  // null once hiredis has freed it
   asio::posix::stream_descriptor socket;
   asio::steady_timer connect_deadline;
+  struct Interest {
+    bool wanted = false;  // hiredis wants to hear of it
+    bool armed = false;   // an async_wait for it is pending
+  };
   bool connected = false;
-  bool want_read = false;
-  bool want_write = false;
-  bool read_armed = false;
-  bool write_armed = false;
+  Interest read;
+  Interest write;
 };
 
 namespace {
@@ -70,42 +72,41 @@ using Link = RedisConnection::Link;
 Link& LinkOf(void* data) { return *static_cast<Link*>(data); }
 Link& LinkOf(const redisAsyncContext* context) { return LinkOf(context->ev.data); }
 
-void ArmRead(const std::shared_ptr<Link>& link) {
-  if (link->read_armed || !link->want_read || !link->context) return;
-  link->read_armed = true;
-  link->socket.async_wait(asio::posix::descriptor_base::wait_read,
-                          [link](boost::system::error_code ec) {
-                            link->read_armed = false;
-                            if (ec || !link->context || !link->want_read) return;
-                            redisAsyncHandleRead(link->context);
-                            ArmRead(link);
-                          });
+// Waits for the socket to become ready in one direction, then lets hiredis read or write, for
+// as long as hiredis wants that direction.
+void Arm(const std::shared_ptr<Link>& link, Link::Interest Link::*interest,
+         asio::posix::descriptor_base::wait_type wait, void (*handle)(redisAsyncContext*)) {
+  Link::Interest& state = (*link).*interest;
+  if (state.armed || !state.wanted || !link->context) return;
+  state.armed = true;
+  link->socket.async_wait(wait, [link, interest, wait, handle](boost::system::error_code ec) {
+    Link::Interest& now = (*link).*interest;
+    now.armed = false;
+    if (ec || !link->context || !now.wanted) return;
+    handle(link->context);
+    Arm(link, interest, wait, handle);
+  });
 }
 
+void ArmRead(const std::shared_ptr<Link>& link) {
+  Arm(link, &Link::read, asio::posix::descriptor_base::wait_read, redisAsyncHandleRead);
+}
 void ArmWrite(const std::shared_ptr<Link>& link) {
-  if (link->write_armed || !link->want_write || !link->context) return;
-  link->write_armed = true;
-  link->socket.async_wait(asio::posix::descriptor_base::wait_write,
-                          [link](boost::system::error_code ec) {
-                            link->write_armed = false;
-                            if (ec || !link->context || !link->want_write) return;
-                            redisAsyncHandleWrite(link->context);
-                            ArmWrite(link);
-                          });
+  Arm(link, &Link::write, asio::posix::descriptor_base::wait_write, redisAsyncHandleWrite);
 }
 
 void AddRead(void* data) {
   Link& link = LinkOf(data);
-  link.want_read = true;
+  link.read.wanted = true;
   ArmRead(link.shared_from_this());
 }
-void DelRead(void* data) { LinkOf(data).want_read = false; }
+void DelRead(void* data) { LinkOf(data).read.wanted = false; }
 void AddWrite(void* data) {
   Link& link = LinkOf(data);
-  link.want_write = true;
+  link.write.wanted = true;
   ArmWrite(link.shared_from_this());
 }
-void DelWrite(void* data) { LinkOf(data).want_write = false; }
+void DelWrite(void* data) { LinkOf(data).write.wanted = false; }
 
 // hiredis is done with the context (after an error, a disconnect or redisAsyncFree): every
 // pending command has had its callback by now.

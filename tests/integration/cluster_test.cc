@@ -17,6 +17,7 @@
 
 #include "testing/login_harness.h"
 #include "testing/loopback_ports.h"
+#include "testing/read_file.h"
 
 namespace spotauth::server::testing {
 namespace {
@@ -83,9 +84,8 @@ class Cluster {
     std::string all;
     for (const auto& entry : fs::directory_iterator(dir_)) {
       if (entry.path().extension() != ".log") continue;
-      std::ifstream in(entry.path());
       all += "== " + entry.path().filename().string() + "\n" +
-             std::string(std::istreambuf_iterator<char>(in), {});
+             spotauth::testing::ReadFile(entry.path().string());
     }
     return all;
   }

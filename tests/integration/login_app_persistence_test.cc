@@ -3,21 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "testing/login_harness.h"
+#include "testing/read_file.h"
 
 namespace spotauth::server::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using spotauth::testing::ReadFile;
 
 class TempDb {
  public:
@@ -48,9 +43,9 @@ TEST(Persistence, TheDatabaseHoldsNoPlaintextTokenOrSessionId) {
   TestBrowser browser;
   LogIn(harness, browser);
   harness.StopServer();  // checkpoint and close, so everything is in the files
-  std::string bytes = ReadAll(db.File());
+  std::string bytes = ReadFile(db.File().string());
   for (const char* suffix : {"-wal", "-shm"}) {
-    if (fs::exists(db.File().string() + suffix)) bytes += ReadAll(db.File().string() + suffix);
+    if (fs::exists(db.File().string() + suffix)) bytes += ReadFile(db.File().string() + suffix);
   }
   ASSERT_FALSE(bytes.empty());
   EXPECT_NE(bytes.find("demo-user"), std::string::npos);  // the user id is stored in clear

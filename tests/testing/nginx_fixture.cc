@@ -8,23 +8,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "testing/loopback_ports.h"
+#include "testing/read_file.h"
 
 namespace spotauth::http::testing {
 namespace {
 
-constexpr const char* kNginx = "/usr/sbin/nginx";
+using spotauth::testing::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+constexpr const char* kNginx = "/usr/sbin/nginx";
 
 bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);

@@ -9,24 +9,16 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "testing/loopback_ports.h"
+#include "testing/read_file.h"
 
 namespace spotauth::testing {
 namespace {
 
 constexpr const char* kRedisServer = "/usr/bin/redis-server";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string ReplyText(const redisReply& reply) {
   switch (reply.type) {
