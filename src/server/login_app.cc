@@ -66,7 +66,7 @@ LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client)
                 app.config.accounts_url),
       api_(*client_, app.config.api_url),
       sessions_(app_, accounts_, api_),
-      now_playing_(api_, app.clock, app.now_playing_gate, app.now_playing_cache,
+      now_playing_(api_, app.clock, app.now_playing_gate, app.now_playing_cache, app.store,
                    NowPlayingPolicy{app.config.now_playing_cache, app.config.max_retry_after}) {}
 
 awaitable<http::Response> LoginApp::Handle(http::Request request) {

@@ -20,6 +20,13 @@ void RateLimitGate::PauseUntil(TimePoint until) {
   }
 }
 
+bool RateLimitGate::ClaimSharedCheck(TimePoint now) {
+  auto due = next_shared_check_.load(std::memory_order_relaxed);
+  if (now.time_since_epoch().count() < due) return false;
+  const auto next = (now + kSharedCheckEvery).time_since_epoch().count();
+  return next_shared_check_.compare_exchange_strong(due, next);
+}
+
 std::optional<NowPlayingView> NowPlayingCache::Get(const std::string& key, TimePoint now) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
@@ -88,6 +95,11 @@ awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
   if (policy_.cache_for.count() > 0) {
     if (auto cached = cache_.Get(session_key, now)) co_return *cached;
   }
+  if (gate_.ClaimSharedCheck(now)) {
+    // Another instance may have met a 429; a store that cannot answer pauses nothing.
+    auto shared = co_await store_.UpstreamPause();
+    if (shared && *shared) gate_.PauseUntil(**shared);
+  }
   if (auto paused = gate_.Remaining(now)) {
     NowPlayingView view;
     view.kind = Kind::kRateLimited;
@@ -107,6 +119,9 @@ awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
                                   policy_.max_retry_after);
       gate_.PauseUntil(now + pause);
       spdlog::warn("spotify rate limit: pausing now-playing calls for {} s", pause.count());
+      if (auto shared = co_await store_.PauseUpstream(now + pause); !shared) {
+        spdlog::warn("could not share the pause through the store: {}", shared.error().message);
+      }
       view.kind = Kind::kRateLimited;
       view.retry_in = pause;
       break;

@@ -12,19 +12,27 @@
 #include "core/clock.h"
 #include "server/now_playing_view.h"
 #include "spotify/api.h"
+#include "store/session_store.h"
 
 namespace spotauth::server {
 
 // Spotify's rate limit is per app, so one 429 pauses every user's now-playing calls until
-// Retry-After has passed. Thread-safe, lock-free.
+// Retry-After has passed, in this process and, through the store, in every instance that
+// shares it. Thread-safe, lock-free.
 class RateLimitGate {
  public:
+  // How often a process looks in the store for a pause another instance recorded.
+  static constexpr std::chrono::seconds kSharedCheckEvery{1};
+
   // Time left in the pause, or nullopt when calls may go out.
   std::optional<std::chrono::seconds> Remaining(TimePoint now) const;
   void PauseUntil(TimePoint until);
+  // True for one caller per kSharedCheckEvery: that caller reads the store's pause.
+  bool ClaimSharedCheck(TimePoint now);
 
  private:
   std::atomic<TimePoint::rep> until_{0};
+  std::atomic<TimePoint::rep> next_shared_check_{0};
 };
 
 // Recent answers by session key, so reloads within a few seconds cost no upstream call.
@@ -59,8 +67,8 @@ struct NowPlayingPolicy {
 class NowPlayingService {
  public:
   NowPlayingService(spotify::SpotifyApi& api, const Clock& clock, RateLimitGate& gate,
-                    NowPlayingCache& cache, NowPlayingPolicy policy)
-      : api_(api), clock_(clock), gate_(gate), cache_(cache), policy_(policy) {}
+                    NowPlayingCache& cache, store::SessionStore& store, NowPlayingPolicy policy)
+      : api_(api), clock_(clock), gate_(gate), cache_(cache), store_(store), policy_(policy) {}
 
   boost::asio::awaitable<NowPlayingView> Get(const std::string& session_key,
                                              std::string access_token);
@@ -72,6 +80,7 @@ class NowPlayingService {
   const Clock& clock_;
   RateLimitGate& gate_;
   NowPlayingCache& cache_;
+  store::SessionStore& store_;  // where instances share a 429 pause
   NowPlayingPolicy policy_;
 };
 

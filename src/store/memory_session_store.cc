@@ -114,6 +114,15 @@ awaitable<Result<void>> MemorySessionStore::Unlock(std::string key, std::string 
   co_return Result<void>{};
 }
 
+awaitable<Result<void>> MemorySessionStore::PauseUpstream(TimePoint until) {
+  upstream_pause_.Record(until);
+  co_return Result<void>{};
+}
+
+awaitable<Result<std::optional<TimePoint>>> MemorySessionStore::UpstreamPause() {
+  co_return upstream_pause_.Current(clock_.Now());
+}
+
 awaitable<Result<void>> MemorySessionStore::Ping() { co_return Result<void>{}; }
 
 awaitable<Result<std::size_t>> MemorySessionStore::SweepExpired() {

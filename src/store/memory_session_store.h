@@ -7,6 +7,7 @@
 #include <utility>
 #include <unordered_map>
 
+#include "store/process_upstream_pause.h"
 #include "store/session_store.h"
 
 namespace spotauth::store {
@@ -25,6 +26,9 @@ class MemorySessionStore final : public SessionStore {
   boost::asio::awaitable<Result<bool>> TryLock(std::string key, std::string owner,
                                                TimePoint until) override;
   boost::asio::awaitable<Result<void>> Unlock(std::string key, std::string owner) override;
+  // In memory: this store serves one process.
+  boost::asio::awaitable<Result<void>> PauseUpstream(TimePoint until) override;
+  boost::asio::awaitable<Result<std::optional<TimePoint>>> UpstreamPause() override;
   boost::asio::awaitable<Result<void>> Ping() override;
   boost::asio::awaitable<Result<std::size_t>> SweepExpired() override;
 
@@ -38,6 +42,7 @@ class MemorySessionStore final : public SessionStore {
   void EraseLocked(std::unordered_map<std::string, Session>::iterator it);
 
   const Clock& clock_;
+  ProcessUpstreamPause upstream_pause_;
   std::mutex mutex_;
   std::unordered_map<std::string, TimePoint> used_states_;
   std::unordered_map<std::string, Session> sessions_;

@@ -19,15 +19,11 @@ RedisReply RedisReply::From(const redisReply& reply) {
       out.integer = reply.integer;
       break;
     case REDIS_REPLY_STRING:
-      out.type = Type::kString;
-      out.text.assign(reply.str, reply.len);
-      break;
     case REDIS_REPLY_STATUS:
-      out.type = Type::kStatus;
-      out.text.assign(reply.str, reply.len);
-      break;
     case REDIS_REPLY_ERROR:
-      out.type = Type::kError;
+      out.type = reply.type == REDIS_REPLY_STRING   ? Type::kString
+                 : reply.type == REDIS_REPLY_STATUS ? Type::kStatus
+                                                    : Type::kError;
       out.text.assign(reply.str, reply.len);
       break;
     case REDIS_REPLY_ARRAY:

@@ -136,6 +136,14 @@ const RedisSessionStore::Script kUnlock{R"lua(
 if redis.call('HGET', KEYS[1], 'o') == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1)lua"};
 
+// KEYS: the pause. ARGV: until, ttl. A later pause wins.
+const RedisSessionStore::Script kPauseUpstream{R"lua(
+local held = redis.call('GET', KEYS[1])
+if not held or tonumber(held) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1)lua"};
+
 }  // namespace
 
 RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const Clock& clock)
@@ -272,6 +280,22 @@ awaitable<Result<void>> RedisSessionStore::Unlock(std::string key, std::string o
   std::vector<std::string> keys{Key(key, "lease")};
   std::vector<std::string> args{std::move(owner)};
   co_return AsDone(co_await RunScript(kUnlock, std::move(keys), std::move(args)));
+}
+
+awaitable<Result<void>> RedisSessionStore::PauseUpstream(TimePoint until) {
+  std::vector<std::string> keys{Key("upstream", "pause")};
+  std::vector<std::string> args{Ticks(until), TtlMs(until, clock_.Now())};
+  co_return AsDone(co_await RunScript(kPauseUpstream, std::move(keys), std::move(args)));
+}
+
+awaitable<Result<std::optional<TimePoint>>> RedisSessionStore::UpstreamPause() {
+  std::vector<std::string> command{"GET", Key("upstream", "pause")};
+  SPOTAUTH_CO_TRY_ASSIGN(RedisReply reply, co_await Command(std::move(command)));
+  if (reply.type == Type::kNil) co_return std::nullopt;
+  const auto until = ParseTicks(reply);
+  if (!until) co_return MakeError(ErrorCode::kStore, "the upstream pause in Redis is malformed");
+  if (*until <= clock_.Now()) co_return std::nullopt;
+  co_return *until;
 }
 
 awaitable<Result<void>> RedisSessionStore::Ping() {

@@ -27,6 +27,7 @@ struct RedisStoreOptions {
 //   P{K}:lease  hash o (owner), u (until)         TTL: until u
 //   P{K}:state  string: the used state's expiry   TTL: until then
 //   P{user:U}:sessions  sorted set of the user's session keys by creation, for the per-user cap
+//   P{upstream}:pause   string: until when calls to Spotify pause (after a 429)   TTL: until then
 // Expiry is judged with the store's Clock (scripts get "now"), and Redis forgets each key at
 // the same moment by its TTL, so nothing needs sweeping. Each operation is one command or one
 // Lua script, so it is atomic in Redis. CreateSession's script also touches the user's other
@@ -55,6 +56,8 @@ class RedisSessionStore final : public SessionStore {
   boost::asio::awaitable<Result<bool>> TryLock(std::string key, std::string owner,
                                                TimePoint until) override;
   boost::asio::awaitable<Result<void>> Unlock(std::string key, std::string owner) override;
+  boost::asio::awaitable<Result<void>> PauseUpstream(TimePoint until) override;
+  boost::asio::awaitable<Result<std::optional<TimePoint>>> UpstreamPause() override;
   boost::asio::awaitable<Result<void>> Ping() override;
   // Redis expires keys itself: always 0.
   boost::asio::awaitable<Result<std::size_t>> SweepExpired() override;

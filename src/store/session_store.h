@@ -72,6 +72,13 @@ class SessionStore {
   [[nodiscard]] virtual boost::asio::awaitable<Result<void>> Unlock(std::string key,
                                                                     std::string owner) = 0;
 
+  // An app-wide pause of calls to Spotify (after a 429: Spotify's rate limit is per app), for
+  // every process that shares the store. Records `until` unless a later pause is recorded.
+  [[nodiscard]] virtual boost::asio::awaitable<Result<void>> PauseUpstream(TimePoint until) = 0;
+  // The recorded pause while it lasts; nullopt when there is none or it is over.
+  [[nodiscard]] virtual boost::asio::awaitable<Result<std::optional<TimePoint>>>
+  UpstreamPause() = 0;
+
   // The store can be read and written (for /readyz).
   [[nodiscard]] virtual boost::asio::awaitable<Result<void>> Ping() = 0;
   // Removes expired entries; returns how many went. Backends that expire natively return 0.

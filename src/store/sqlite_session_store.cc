@@ -351,6 +351,15 @@ awaitable<Result<void>> SqliteSessionStore::Unlock(std::string key, std::string 
   });
 }
 
+awaitable<Result<void>> SqliteSessionStore::PauseUpstream(TimePoint until) {
+  upstream_pause_.Record(until);
+  co_return Result<void>{};
+}
+
+awaitable<Result<std::optional<TimePoint>>> SqliteSessionStore::UpstreamPause() {
+  co_return upstream_pause_.Current(clock_.Now());
+}
+
 awaitable<Result<void>> SqliteSessionStore::Ping() {
   co_return co_await OnWriter<void>([&](Connection& db) -> Result<void> {
     // A write, not just a read: a full disk or a read-only file must make /readyz fail.

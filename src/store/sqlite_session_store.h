@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "store/process_upstream_pause.h"
 #include "store/session_store.h"
 
 struct sqlite3;
@@ -39,6 +40,9 @@ class SqliteSessionStore final : public SessionStore {
   boost::asio::awaitable<Result<bool>> TryLock(std::string key, std::string owner,
                                                TimePoint until) override;
   boost::asio::awaitable<Result<void>> Unlock(std::string key, std::string owner) override;
+  // In memory: one process serves a SQLite file (several would be a Redis deployment).
+  boost::asio::awaitable<Result<void>> PauseUpstream(TimePoint until) override;
+  boost::asio::awaitable<Result<std::optional<TimePoint>>> UpstreamPause() override;
   boost::asio::awaitable<Result<void>> Ping() override;
   boost::asio::awaitable<Result<std::size_t>> SweepExpired() override;
 
@@ -59,6 +63,7 @@ class SqliteSessionStore final : public SessionStore {
 
   Options options_;
   const Clock& clock_;
+  ProcessUpstreamPause upstream_pause_;
   std::mutex connections_mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<Connection>> connections_;
   // Every write (and the sweep's checkpoint) runs on this one thread: SQLite admits one writer

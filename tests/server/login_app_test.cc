@@ -373,6 +373,31 @@ TEST_F(LoginAppTest, ARevokedRefreshTokenEndsTheSession) {
   EXPECT_EQ(fixture_.spotify.RequestCount("/api/token"), 2u);  // the login and one refresh
 }
 
+TEST_F(LoginAppTest, A429SeenByOneInstancePausesAnotherThatSharesTheStore) {
+  // A second instance: its own AppContext (own pause and cache), the same store and secret.
+  AppContext other_context{fixture_.config, fixture_.clock, fixture_.random, fixture_.store};
+  LoginApp other{other_context, fixture_.NewSpotifyClient()};
+  InMemoryBrowser on_other{fixture_, other};
+  SignIn();
+  on_other.cookies = browser_.cookies;
+  const auto playing_calls = [&] {
+    return fixture_.spotify.RequestCount("/v1/me/player/currently-playing");
+  };
+  fixture_.clock.Advance(10s);  // past both caches
+  fixture_.spotify.AddFault("/v1/me/player/currently-playing",
+                            {.kind = fake_spotify::FakeFaultKind::kStatus, .status = 429,
+                             .retry_after = std::chrono::seconds(30)});
+  EXPECT_TRUE(Contains(browser_.Get("/"), "slow down"));  // this instance meets the 429
+  const std::size_t calls = playing_calls();
+  http::Response page = on_other.Get("/");
+  EXPECT_TRUE(Contains(page, "demo-user"));
+  EXPECT_TRUE(Contains(page, "slow down")) << page.body();
+  EXPECT_EQ(playing_calls(), calls);  // the other instance did not ask Spotify
+  fixture_.clock.Advance(31s);
+  EXPECT_TRUE(Contains(on_other.Get("/"), "Windowlicker"));
+  EXPECT_EQ(playing_calls(), calls + 1);
+}
+
 TEST_F(LoginAppTest, AConnectionResetAtTheTokenEndpointIsABadGatewayPage) {
   fixture_.spotify.AddFault("/api/token", {.kind = fake_spotify::FakeFaultKind::kReset});
   http::Response page = browser_.LogIn();

@@ -193,6 +193,19 @@ TEST_P(SessionStoreConformance, SweepRemovesOnlyExpiredEntries) {
   EXPECT_TRUE(RunAwaitable(store_->UseState("s-old", clock_.Now() + 10s)).value());
 }
 
+TEST_P(SessionStoreConformance, AnUpstreamPauseLastsUntilItsEndAndTheLaterOneWins) {
+  EXPECT_FALSE(RunAwaitable(store_->UpstreamPause()).value().has_value());
+  const TimePoint until = clock_.Now() + 30s;
+  ASSERT_TRUE(RunAwaitable(store_->PauseUpstream(until)));
+  EXPECT_EQ(RunAwaitable(store_->UpstreamPause()).value(), until);
+  ASSERT_TRUE(RunAwaitable(store_->PauseUpstream(clock_.Now() + 10s)));  // shorter: ignored
+  EXPECT_EQ(RunAwaitable(store_->UpstreamPause()).value(), until);
+  ASSERT_TRUE(RunAwaitable(store_->PauseUpstream(clock_.Now() + 60s)));
+  EXPECT_EQ(RunAwaitable(store_->UpstreamPause()).value(), clock_.Now() + 60s);
+  clock_.Advance(60s);
+  EXPECT_FALSE(RunAwaitable(store_->UpstreamPause()).value().has_value());
+}
+
 TEST_P(SessionStoreConformance, PingSucceeds) { EXPECT_TRUE(RunAwaitable(store_->Ping())); }
 
 TEST_P(SessionStoreConformance, ManyThreadsWritingDistinctSessionsLoseNothing) {
