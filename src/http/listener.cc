@@ -71,6 +71,22 @@ Result<void> BindAcceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint
   return {};
 }
 
+// Our acceptors share their port through SO_REUSEPORT, which would let a second process of the
+// same user join it silently and take part of the connections. A plain bind (no SO_REUSEPORT)
+// fails while anyone holds the port, so trying one first refuses to share with another process.
+Result<void> CheckPortIsFree(asio::io_context& io, const tcp::endpoint& endpoint) {
+  tcp::acceptor probe(io);
+  boost::system::error_code ec;
+  if (probe.open(endpoint.protocol(), ec); ec) return {};  // BindAcceptor will say why
+  probe.set_option(tcp::acceptor::reuse_address(true), ec);  // TIME_WAIT leftovers are fine
+  if (probe.bind(endpoint, ec); ec == asio::error::address_in_use) {
+    return MakeError(ErrorCode::kUnavailable,
+                     endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) +
+                         " is already in use (another spotauth, or another server?)");
+  }
+  return {};
+}
+
 }  // namespace
 
 struct Listener::State {
@@ -174,6 +190,10 @@ Result<void> Listener::Start() {
 
   std::vector<std::unique_ptr<Worker>> workers;
   std::uint16_t port = s.options.port;
+  if (port != 0) {
+    asio::io_context probe_io;
+    SPOTAUTH_TRY(CheckPortIsFree(probe_io, tcp::endpoint(address, port)));
+  }
   for (unsigned i = 0; i < std::max(1u, s.options.threads); ++i) {
     auto worker = std::make_unique<Worker>();
     // The first bind resolves port 0; the rest join that port through SO_REUSEPORT.

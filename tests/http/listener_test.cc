@@ -46,7 +46,25 @@ TEST(Listener, ReportsAnAddressInUseAsAnError) {
   auto started = listener.Start();
   ASSERT_FALSE(started.has_value());
   EXPECT_EQ(started.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(started.error().message.find("bind"), std::string::npos) << started.error().message;
+  EXPECT_NE(started.error().message.find("already in use"), std::string::npos)
+      << started.error().message;
+}
+
+TEST(Listener, ASecondListenerOnTheSamePortIsRefusedThoughBothUseReusePort) {
+  // Our own acceptors share a port through SO_REUSEPORT; another process of the same user
+  // doing the same would silently take half the connections (with another secret).
+  RunningServer first(TestOptions(TestLimits(), /*threads=*/2));
+  ListenerOptions options = TestOptions();
+  options.port = first.port();
+  Listener second(options, TestFactory(std::make_shared<HandlerLog>()));
+  auto started = second.Start();
+  ASSERT_FALSE(started.has_value());
+  EXPECT_EQ(started.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(started.error().message.find("already in use"), std::string::npos)
+      << started.error().message;
+  RawClient client(first.port());  // the first one is untouched
+  ASSERT_TRUE(client.connected());
+  EXPECT_EQ(client.Get("/")->result_int(), 200);
 }
 
 TEST(Listener, RejectsAHostThatIsNotAnAddress) {
