@@ -1,5 +1,5 @@
 // spotauth: the sign-in server (serve), the server against the built-in stand-in Spotify
-// (demo), the stand-in alone (fake-spotify), and a secret generator (gen-secret).
+// (demo), the stand-in alone (fake-spotify), a secret generator (gen-secret) and the version.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include "cli/demo_command.h"
 #include "cli/fake_spotify_command.h"
 #include "cli/server_runner.h"
+#include "cli/version.h"
 #include "core/encoding.h"
 #include "core/random.h"
 #include "server/config.h"
@@ -38,6 +39,8 @@ int main(int argc, char** argv) try {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   CLI::App app{"spotauth: sign in with Spotify"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "spotauth " + spotauth::cli::Version());
+  auto* version = app.add_subcommand("version", "print the version");
 
   // serve
   auto* serve = app.add_subcommand("serve", "run the sign-in server");
@@ -83,6 +86,10 @@ int main(int argc, char** argv) try {
 
   CLI11_PARSE(app, argc, argv);
 
+  if (*version) {
+    std::cout << "spotauth " << spotauth::cli::Version() << "\n";
+    return 0;
+  }
   if (*gen_secret) {
     spotauth::OpenSslRandom random;
     std::cout << spotauth::HexEncode(random.Bytes(32)) << "\n";

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/process_limits.h"
+#include "cli/version.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "http/beast_http_client.h"
@@ -57,6 +58,23 @@ class Sweeper {
   bool stop_ = false;
   std::thread thread_;
 };
+
+const char* StoreKindName(store::StoreLocation::Kind kind) {
+  switch (kind) {
+    case store::StoreLocation::Kind::kMemory:
+      return "memory";
+    case store::StoreLocation::Kind::kSqlite:
+      return "sqlite";
+    case store::StoreLocation::Kind::kRedis:
+      return "redis";
+  }
+  return "?";
+}
+
+const char* ClientMode(const server::Config& config) {
+  if (config.client_secret.empty()) return "public client (PKCE)";
+  return config.pkce ? "confidential client with PKCE" : "confidential client without PKCE";
+}
 
 }  // namespace
 
@@ -111,8 +129,10 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
     return 1;
   }
   Sweeper sweeper(**store);
-  spdlog::info("spotauth listening on {}:{} ({} threads); open {}", config.host, listener.Port(),
-               options.threads, config.public_origin);
+  spdlog::info("spotauth {} listening on {}:{} ({} {}); store {}; {}; scopes {}; open {}",
+               Version(), config.host, listener.Port(), options.threads,
+               options.threads == 1 ? "loop" : "loops", StoreKindName(config.store.kind),
+               ClientMode(config), config.scope.ToString(), config.public_origin);
   if (on_listening) on_listening();
   signals.async_wait([](const boost::system::error_code&, int) {});
   signals_loop.run();

@@ -111,6 +111,44 @@ TEST(ServeCommand, ServesThenStopsCleanlyOnSigterm) {
   ::unlink((dir + "spotauth-serve-test.db-shm").c_str());
 }
 
+TEST(ServeCommand, StartsWithAVersionedLineAndRefusesAPortAnotherProcessHolds) {
+  const std::uint16_t port = FreePort();
+  const std::vector<std::string> env = {
+      "SPOTIFY_CLIENT_ID=id",
+      "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0"};
+  // No redirect URI: it follows the port.
+  Child first = Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store",
+                       "memory", "--threads", "1"},
+                      env);
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    std::this_thread::sleep_for(50ms);
+    up = Connects(port);
+  }
+  ASSERT_TRUE(up);
+  Child second = Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store",
+                        "memory"},
+                       env);
+  const std::string refused = ReadAll(second.output);
+  EXPECT_EQ(Wait(second.pid), 1) << refused;
+  EXPECT_NE(refused.find("already in use"), std::string::npos) << refused;
+  ::kill(first.pid, SIGTERM);
+  const std::string out = ReadAll(first.output);
+  EXPECT_EQ(Wait(first.pid), 0) << out;
+  EXPECT_NE(out.find("spotauth 0."), std::string::npos) << out;
+  EXPECT_NE(out.find("(1 loop); store memory; public client (PKCE); scopes user-read-currently-playing"), std::string::npos) << out;
+  EXPECT_NE(out.find("open http://127.0.0.1:" + std::to_string(port)), std::string::npos) << out;
+}
+
+TEST(VersionCommand, PrintsTheVersionAndExitsZero) {
+  for (const char* spelling : {"--version", "version"}) {
+    Child child = Spawn({SPOTAUTH_BINARY, spelling}, {});
+    const std::string out = ReadAll(child.output);
+    EXPECT_EQ(Wait(child.pid), 0) << spelling;
+    EXPECT_EQ(out.rfind("spotauth 0.1.0", 0), 0u) << out;
+  }
+}
+
 TEST(GenSecretCommand, PrintsSixtyFourHexCharacters) {
   Child child = Spawn({SPOTAUTH_BINARY, "gen-secret"}, {});
   const std::string out = ReadAll(child.output);
