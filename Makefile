@@ -34,8 +34,9 @@ test-sanitized: fuzz-configure
 	JOBS=$(JOBS) scripts/run-sanitized-suites.sh
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
+# ARGS go to `spotauth demo`, e.g. make demo ARGS="--pkce --port 5003".
 demo: build
-	$(BUILD_DIR)/spotauth demo
+	$(BUILD_DIR)/spotauth demo $(ARGS)
 
 # Three instances sharing one Redis behind an nginx balancer, against the stand-in, on
 # loopback: open http://127.0.0.1:5000/. Ctrl-C stops it all (scripts/cluster.sh).

@@ -21,7 +21,8 @@ const std::vector<SettingInfo> kSettings = {
     {"SPOTIFY_CLIENT_SECRET",
      "Spotify app client secret; without it the server is a PKCE public client"},
     {"SPOTIFY_REDIRECT_URI",
-     "redirect URI registered with Spotify (default http://127.0.0.1:5000/callback)"},
+     "redirect URI registered with Spotify (default http://HOST:PORT/callback from "
+     "SPOTAUTH_HOST and SPOTAUTH_PORT; 127.0.0.1 for a wildcard host)"},
     {"SPOTAUTH_SECRET", "master secret: >= 64 hex or >= 43 base64url characters (required)"},
     {"SPOTAUTH_HOST", "address to listen on (default 127.0.0.1)"},
     {"SPOTAUTH_PORT", "port to listen on (default 5000)"},
@@ -118,6 +119,14 @@ class Checker {
   const Settings& settings_;
   std::vector<std::string> problems_;
 };
+
+std::string DefaultRedirectUri(const Config& config) {
+  std::string host = config.host;
+  if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  const auto port = config.port == 0 ? std::uint16_t{5000} : config.port;
+  return "http://" + host + ":" + std::to_string(port) + "/callback";
+}
 
 void CheckRedirectUri(Checker& check, Config& config) {
   auto parsed = urls::parse_absolute_uri(config.redirect_uri);
@@ -272,8 +281,6 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   if (config.client_id.empty())
     check.Problem("SPOTIFY_CLIENT_ID is required (your Spotify app's client id).");
   config.client_secret = check.Get("SPOTIFY_CLIENT_SECRET");
-  config.redirect_uri = check.Get("SPOTIFY_REDIRECT_URI", config.redirect_uri);
-  CheckRedirectUri(check, config);
 
   const std::string secret = check.Get("SPOTAUTH_SECRET");
   if (secret.empty()) {
@@ -291,6 +298,9 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   if (config.host.empty()) check.Problem("SPOTAUTH_HOST must not be empty.");
   check.Number<std::uint16_t>("SPOTAUTH_PORT", 0, 65535, config.port);
   check.Number<unsigned>("SPOTAUTH_THREADS", 0, 256, config.threads);
+  // Unset, the redirect URI follows where the server listens, so `--port 5003` alone works.
+  config.redirect_uri = check.Get("SPOTIFY_REDIRECT_URI", DefaultRedirectUri(config));
+  CheckRedirectUri(check, config);
   CheckStore(check, config, check.Get("SPOTAUTH_STORE"), working_dir);
 
   config.accounts_url = check.Get("SPOTAUTH_ACCOUNTS_URL", config.accounts_url);

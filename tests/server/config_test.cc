@@ -87,6 +87,21 @@ TEST(Config, WeakSecretsAreRefused) {
   EXPECT_TRUE(DecodeMasterSecret("jB8fXq3kLm9vRt2WsZ7yPc4nHd6gKa1eUo5iTb0xQw8"));  // base64url
 }
 
+TEST(Config, WithoutARedirectUriItFollowsHostAndPort) {
+  Settings s = Minimal();
+  s["SPOTAUTH_PORT"] = "5003";
+  auto config = BuildConfig(s, "/");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->redirect_uri, "http://127.0.0.1:5003/callback");
+  EXPECT_EQ(config->public_origin, "http://127.0.0.1:5003");
+  s["SPOTAUTH_HOST"] = "::1";
+  EXPECT_EQ(BuildConfig(s, "/")->redirect_uri, "http://[::1]:5003/callback");
+  s["SPOTAUTH_HOST"] = "0.0.0.0";
+  EXPECT_EQ(BuildConfig(s, "/")->redirect_uri, "http://127.0.0.1:5003/callback");
+  s["SPOTIFY_REDIRECT_URI"] = "https://login.example.com/callback";
+  EXPECT_EQ(BuildConfig(s, "/")->redirect_uri, "https://login.example.com/callback");
+}
+
 TEST(Config, StoreUrls) {
   Settings s = Minimal();
   s["SPOTAUTH_STORE"] = "memory";
