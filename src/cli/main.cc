@@ -36,7 +36,8 @@ void PrintProblems(const std::vector<std::string>& problems) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // UTC, marked as such, so that lines from several hosts sort and compare.
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   CLI::App app{"spotauth: sign in with Spotify"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "spotauth " + spotauth::cli::Version());

@@ -48,6 +48,7 @@ const std::vector<SettingInfo> kSettings = {
      "seconds to reuse a user's now-playing answer; 0 = off (default 5)"},
     {"SPOTAUTH_MAX_RETRY_AFTER", "longest app-wide pause after a 429, in seconds (default 300)"},
     {"SPOTAUTH_ACCESS_LOG", "1 or 0: one log line per request (default 1)"},
+    {"SPOTAUTH_LOG_LEVEL", "trace | debug | info | warn | error | off (default info)"},
 };
 
 bool IsKnown(std::string_view name) {
@@ -342,6 +343,11 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   check.Seconds("SPOTAUTH_NOW_PLAYING_CACHE", 0, 3600, config.now_playing_cache);
   check.Seconds("SPOTAUTH_MAX_RETRY_AFTER", 1, 24 * 3600, config.max_retry_after);
   check.Flag("SPOTAUTH_ACCESS_LOG", config.access_log);
+  config.log_level = check.Get("SPOTAUTH_LOG_LEVEL", config.log_level);
+  static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), config.log_level) == std::end(kLevels)) {
+    check.Problem("SPOTAUTH_LOG_LEVEL must be one of trace, debug, info, warn, error, off.");
+  }
 
   if (!check.Problems().empty()) return tl::unexpected(std::move(check.Problems()));
   return config;

@@ -40,6 +40,7 @@ struct Config {
   std::uint16_t port = 5000;
   unsigned threads = 0;  // event loops; 0 = one per core
   bool access_log = true;
+  std::string log_level = "info";  // trace | debug | info | warn | error | off
 
   // The app registered with Spotify (tekore's names).
   std::string client_id;

@@ -128,6 +128,10 @@ awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
     }
     case ErrorCode::kUnauthorized:
     case ErrorCode::kForbidden:
+      // A token Spotify refuses (a missing scope, a user not added in development mode):
+      // worth an operator's attention, though the page carries on.
+      spdlog::warn("now playing: spotify refused the access token: {}: {}",
+                   ToString(playing.error().code), playing.error().message);
       view.kind = Kind::kNotAllowed;
       break;
     default:

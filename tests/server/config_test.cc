@@ -102,6 +102,17 @@ TEST(Config, WithoutARedirectUriItFollowsHostAndPort) {
   EXPECT_EQ(BuildConfig(s, "/")->redirect_uri, "https://login.example.com/callback");
 }
 
+TEST(Config, LogLevelIsOneOfSpdlogsNames) {
+  Settings s = Minimal();
+  EXPECT_EQ(BuildConfig(s, "/")->log_level, "info");
+  s["SPOTAUTH_LOG_LEVEL"] = "debug";
+  EXPECT_EQ(BuildConfig(s, "/")->log_level, "debug");
+  s["SPOTAUTH_LOG_LEVEL"] = "verbose";
+  auto refused = BuildConfig(s, "/");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(Mentions(refused.error(), "SPOTAUTH_LOG_LEVEL"));
+}
+
 TEST(Config, StoreUrls) {
   Settings s = Minimal();
   s["SPOTAUTH_STORE"] = "memory";

@@ -398,6 +398,23 @@ TEST_F(LoginAppTest, A429SeenByOneInstancePausesAnotherThatSharesTheStore) {
   EXPECT_EQ(playing_calls(), calls + 1);
 }
 
+TEST_F(LoginAppTest, ATokenSpotifyRefusesKeepsThePageAndIsLoggedAsAWarning) {
+  SignIn();
+  fixture_.clock.Advance(10s);  // past the now-playing cache
+  for (unsigned status : {401u, 403u}) {
+    fixture_.spotify.AddFault("/v1/me/player/currently-playing",
+                              {.kind = fake_spotify::FakeFaultKind::kStatus, .status = status});
+    http::Response page = browser_.Get("/");
+    EXPECT_EQ(page.result_int(), 200);
+    EXPECT_TRUE(Contains(page, "demo-user"));
+  }
+  const std::string logs = fixture_.Logs();
+  EXPECT_NE(logs.find("[warning] now playing: spotify refused the access token: unauthorized"),
+            std::string::npos)
+      << logs;
+  EXPECT_NE(logs.find("refused the access token: forbidden"), std::string::npos) << logs;
+}
+
 TEST_F(LoginAppTest, AConnectionResetAtTheTokenEndpointIsABadGatewayPage) {
   fixture_.spotify.AddFault("/api/token", {.kind = fake_spotify::FakeFaultKind::kReset});
   http::Response page = browser_.LogIn();
