@@ -326,7 +326,7 @@ redis_sessions_before=$(rcli --scan --pattern 'spotauth:{*}:s' | wc -l)
 measure logins-redis "$redis_srv_url" wrk_login.lua
 redis_mem_after=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')
 redis_sessions_after=$(rcli --scan --pattern 'spotauth:{*}:s' | wc -l)
-redis_session_key=$(rcli --scan --pattern 'spotauth:{*}:s' | head -1)
+redis_session_key=$(rcli --scan --pattern 'spotauth:{*}:s' | awk 'NR == 1')
 redis_session_usage=$(rcli memory usage "$redis_session_key")
 redis_per_login=$(awk -v a="$redis_mem_before" -v b="$redis_mem_after" -v n=$((redis_sessions_after - redis_sessions_before)) \
   'BEGIN {if (n > 0) printf "%.0f", (b - a) / n; else print "n/a"}')
