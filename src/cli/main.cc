@@ -100,16 +100,17 @@ int main(int argc, char** argv) try {
   if (*demo) return spotauth::cli::RunDemo(demo_options);
 
   Settings file;
+  std::vector<std::string> problems;  // the file's, then the whole configuration's: all at once
   if (!config_file) {
     if (const char* env = std::getenv("SPOTAUTH_CONFIG")) config_file = env;
   }
   if (config_file) {
     auto read = spotauth::server::SettingsFromFile(*config_file);
-    if (!read) {
-      PrintProblems({read.error().message});
-      return 2;
+    if (read) {
+      file = std::move(*read);
+    } else {
+      problems = std::move(read.error());
     }
-    file = std::move(*read);
   }
   const Settings env = spotauth::server::SettingsFromEnvironment();
   Settings from_flags;
@@ -118,9 +119,13 @@ int main(int argc, char** argv) try {
   }
   auto config = spotauth::server::BuildConfig(spotauth::server::Merge({&file, &env, &from_flags}),
                                               std::filesystem::current_path().string());
-  if (!config) {
-    PrintProblems(config.error());
+  if (!config) problems.insert(problems.end(), config.error().begin(), config.error().end());
+  if (!problems.empty()) {
+    PrintProblems(problems);
     return 2;
+  }
+  for (const auto& warning : spotauth::server::UnknownEnvironmentSettings(environ)) {
+    spdlog::warn("{}", warning);
   }
   return spotauth::cli::RunServer(*config);
 } catch (const std::exception& e) {

@@ -81,6 +81,7 @@ const char* ClientMode(const server::Config& config) {
 int RunServer(const server::Config& config, const std::function<void()>& on_listening) {
   KeepSecretsOutOfCoreDumps();
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
   SystemClock clock;
   OpenSslRandom random;
   auto store = store::OpenSessionStore(config.store, clock);

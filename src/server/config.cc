@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/url/parse.hpp>
 #include <cctype>
 #include <charconv>
@@ -130,7 +131,7 @@ std::string DefaultRedirectUri(const Config& config) {
 }
 
 void CheckRedirectUri(Checker& check, Config& config) {
-  auto parsed = urls::parse_absolute_uri(config.redirect_uri);
+  auto parsed = urls::parse_uri(config.redirect_uri);  // with a fragment, to name it below
   if (!parsed) {
     check.Problem("SPOTIFY_REDIRECT_URI is not an absolute URI.");
     return;
@@ -151,7 +152,14 @@ void CheckRedirectUri(Checker& check, Config& config) {
         "as Spotify requires.");
     return;
   }
-  if (url.has_query() || url.has_fragment() || url.has_userinfo()) {
+  if (url.has_fragment()) {
+    check.Problem("SPOTIFY_REDIRECT_URI must not have a fragment ('#" +
+                  std::string(url.encoded_fragment()) +
+                  "'): Spotify adds the code to the redirect URI's query, and a fragment never "
+                  "reaches the server.");
+    return;
+  }
+  if (url.has_query() || url.has_userinfo()) {
     check.Problem("SPOTIFY_REDIRECT_URI must not have a query, fragment or user info.");
     return;
   }
@@ -219,20 +227,69 @@ Settings SettingsFromEnvironment() {
   return out;
 }
 
-Result<Settings> SettingsFromFile(const std::string& path) {
+namespace {
+
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean X?)" for the closest known setting within a few edits, else "".
+std::string Suggestion(std::string_view name) {
+  const SettingInfo* best = nullptr;
+  std::size_t best_distance = 4;
+  for (const auto& known : kSettings) {
+    const std::size_t d = EditDistance(name, known.name);
+    if (d < best_distance) {
+      best = &known;
+      best_distance = d;
+    }
+  }
+  return best ? std::string(" (did you mean ") + best->name + "?)" : std::string();
+}
+
+}  // namespace
+
+std::vector<std::string> UnknownEnvironmentSettings(const char* const* environment) {
+  std::vector<std::string> warnings;
+  for (; environment && *environment; ++environment) {
+    const std::string_view entry(*environment);
+    const std::string_view name = entry.substr(0, entry.find('='));
+    const bool ours = name.rfind("SPOTAUTH_", 0) == 0 || name.rfind("SPOTIFY_", 0) == 0;
+    if (!ours || IsKnown(name) || name == "SPOTAUTH_CONFIG") continue;
+    warnings.push_back("environment variable " + std::string(name) + " is not a setting" +
+                       Suggestion(name) + "; it is ignored.");
+  }
+  return warnings;
+}
+
+tl::expected<Settings, std::vector<std::string>> SettingsFromFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return MakeError(ErrorCode::kInvalidArgument, "cannot read config file " + path);
+  if (!in) return tl::unexpected(std::vector<std::string>{"cannot read config file " + path});
   Settings out;
+  std::vector<std::string> problems;
   std::string line;
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
     std::string_view text = Trim(line);
     if (text.empty() || text.front() == '#') continue;
+    if (text.rfind("export ", 0) == 0) text = Trim(text.substr(7));
     const auto eq = text.find('=');
-    const std::string where = path + ":" + std::to_string(number);
+    const std::string where = path + ":" + std::to_string(number) + ": ";
     if (eq == std::string_view::npos) {
-      return MakeError(ErrorCode::kInvalidArgument, where + ": expected KEY=VALUE");
+      problems.push_back(where + "expected KEY=VALUE");
+      continue;
     }
     std::string key(Trim(text.substr(0, eq)));
     std::string_view value = Trim(text.substr(eq + 1));
@@ -241,11 +298,13 @@ Result<Settings> SettingsFromFile(const std::string& path) {
       value = value.substr(1, value.size() - 2);
     }
     if (!IsKnown(key)) {
-      // NOLINTNEXTLINE(performance-inefficient-string-concatenation): error path, returns at once
-      return MakeError(ErrorCode::kInvalidArgument, where + ": unknown setting " + key);
+      problems.push_back(where);
+      problems.back().append("unknown setting ").append(key).append(Suggestion(key));
+      continue;
     }
     out[key] = std::string(value);
   }
+  if (!problems.empty()) return tl::unexpected(std::move(problems));
   return out;
 }
 
@@ -318,7 +377,12 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   if (check.Has("SPOTAUTH_SCOPE")) {
     config.scope = Scope::Parse(check.Get("SPOTAUTH_SCOPE"));
     for (const auto& name : config.scope.Names()) {
-      if (!Scope::IsKnown(name)) check.Problem("SPOTAUTH_SCOPE: unknown scope '" + name + "'.");
+      // Spotify adds scopes now and then; an unknown one is most likely new, possibly a typo.
+      if (!Scope::IsKnown(name)) {
+        config.warnings.push_back("SPOTAUTH_SCOPE: '" + name +
+                                  "' is not a scope spotauth knows; it is passed to Spotify as "
+                                  "written.");
+      }
     }
   }
   if (!config.scope.Contains("user-read-currently-playing") &&
@@ -344,8 +408,9 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   check.Seconds("SPOTAUTH_MAX_RETRY_AFTER", 1, 24 * 3600, config.max_retry_after);
   check.Flag("SPOTAUTH_ACCESS_LOG", config.access_log);
   config.log_level = check.Get("SPOTAUTH_LOG_LEVEL", config.log_level);
-  static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
-  if (std::find(std::begin(kLevels), std::end(kLevels), config.log_level) == std::end(kLevels)) {
+  static constexpr std::array<std::string_view, 6> kLevels = {"trace", "debug", "info",
+                                                              "warn",  "error", "off"};
+  if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {
     check.Problem("SPOTAUTH_LOG_LEVEL must be one of trace, debug, info, warn, error, off.");
   }
 

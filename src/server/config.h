@@ -28,13 +28,21 @@ const std::vector<SettingInfo>& KnownSettings();
 
 // The known settings present in the process environment.
 Settings SettingsFromEnvironment();
+// Warnings for SPOTAUTH_* and SPOTIFY_* variables in `environment` (NAME=VALUE entries, as in
+// environ) that are not settings, naming the closest known one: a typo would otherwise be
+// silently ignored.
+std::vector<std::string> UnknownEnvironmentSettings(const char* const* environment);
 // A config file of KEY=VALUE lines (the same names as the environment); '#' starts a comment,
-// blank lines are ignored, values may be quoted. Unknown keys are errors, so typos show.
-Result<Settings> SettingsFromFile(const std::string& path);
+// blank lines are ignored, values may be quoted, `export KEY=VALUE` (the dotenv habit) is
+// accepted. Unknown keys are problems (with the closest known name), so typos show; every
+// problem of the file is listed, not only the first.
+tl::expected<Settings, std::vector<std::string>> SettingsFromFile(const std::string& path);
 // Later layers override earlier ones.
 Settings Merge(std::initializer_list<const Settings*> layers);
 
 struct Config {
+  // Things worth saying at start-up that do not stop it (an unknown scope).
+  std::vector<std::string> warnings;
   // Listening.
   std::string host = "127.0.0.1";
   std::uint16_t port = 5000;

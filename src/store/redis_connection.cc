@@ -283,7 +283,7 @@ void RedisConnection::OnLinkGone(Link& link, bool was_connected) {
   warned_ = true;
 }
 
-void RedisConnection::Execute(std::vector<std::string> args, Callback done) {
+void RedisConnection::Execute(const std::vector<std::string>& args, Callback done) {
   if (!link_) {
     if (std::chrono::steady_clock::now() < retry_at_) {
       Fail(done, "Redis is unavailable (reconnecting)");

@@ -61,7 +61,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   // with the reply (an error reply is a reply, not an error), or with kStore when Redis cannot
   // be reached, the connection drops, or no reply comes within the command deadline. While
   // Redis is away and the next attempt to reconnect is not due, `done` fails at once.
-  void Execute(std::vector<std::string> args, Callback done);
+  void Execute(const std::vector<std::string>& args, Callback done);
 
   // Drops the connection; pending commands fail. Later commands connect again.
   void Close();

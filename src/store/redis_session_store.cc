@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,10 +19,10 @@ using Type = RedisReply::Type;
 
 struct RedisSessionStore::Script {
   explicit Script(std::string body_in) : body(std::move(body_in)) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    EVP_Digest(body.data(), body.size(), digest, &length, EVP_sha1(), nullptr);
-    sha1 = HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+    EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_sha1(), nullptr);
+    sha1 = HexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), length));
   }
   std::string body;
   std::string sha1;
@@ -155,9 +156,13 @@ RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const Clock& clo
       thread_([this] { io_.run(); }) {}
 
 RedisSessionStore::~RedisSessionStore() {
-  asio::post(io_, [this] { connection_->Close(); });
-  work_.reset();
-  thread_.join();
+  try {
+    asio::post(io_, [this] { connection_->Close(); });
+    work_.reset();
+    thread_.join();
+  } catch (...) {  // only out of memory or a broken thread library: nothing to save
+    std::terminate();
+  }
 }
 
 std::string RedisSessionStore::Key(const std::string& key, const char* kind) const {
@@ -180,7 +185,7 @@ awaitable<Result<RedisReply>> RedisSessionStore::Command(std::vector<std::string
             asio::post(io_, [this, command = std::move(command), shared = std::move(shared),
                              caller = std::move(caller)]() mutable {
               connection_->Execute(
-                  std::move(command), [shared = std::move(shared), caller = std::move(caller)](
+                  command, [shared = std::move(shared), caller = std::move(caller)](
                                           Result<RedisReply> answer) mutable {
                     auto executor = caller.get_executor();
                     asio::post(executor, [shared = std::move(shared), caller = std::move(caller),

@@ -192,21 +192,53 @@ TEST(Config, ConfigFileIsKeyValueWithCommentsAndRejectsTypos) {
   ASSERT_TRUE(settings);
   EXPECT_EQ((*settings)["SPOTAUTH_PORT"], "8080");
   EXPECT_EQ((*settings)["SPOTIFY_CLIENT_ID"], "quoted id");
-  std::ofstream(path) << "SPOTAUTH_PROT=8080\n";
+  std::ofstream(path) << "export SPOTAUTH_PORT=8081\n";  // the dotenv habit
+  EXPECT_EQ(SettingsFromFile(path).value()["SPOTAUTH_PORT"], "8081");
+  std::ofstream(path) << "SPOTAUTH_PROT=8080\nno equals sign\nSPOTIFY_CLIENT_SECRT=x\n";
   auto typo = SettingsFromFile(path);
   ASSERT_FALSE(typo);
-  EXPECT_NE(typo.error().message.find("unknown setting SPOTAUTH_PROT"), std::string::npos);
+  ASSERT_EQ(typo.error().size(), 3u);  // every problem, not only the first
+  EXPECT_NE(typo.error()[0].find(":1: unknown setting SPOTAUTH_PROT (did you mean SPOTAUTH_PORT?)"),
+            std::string::npos)
+      << typo.error()[0];
+  EXPECT_NE(typo.error()[1].find(":2: expected KEY=VALUE"), std::string::npos);
+  EXPECT_NE(typo.error()[2].find("(did you mean SPOTIFY_CLIENT_SECRET?)"), std::string::npos);
   std::remove(path.c_str());
+}
+
+TEST(Config, UnknownSpotauthEnvironmentVariablesAreNamedWithTheClosestSetting) {
+  const char* environment[] = {"PATH=/bin", "SPOTAUTH_SECRT=abc", "SPOTAUTH_PORT=1",
+                               "SPOTAUTH_CONFIG=/etc/spotauth.env", "SPOTIFY_SOMETHING_ELSE=1",
+                               nullptr};
+  const auto warnings = UnknownEnvironmentSettings(environment);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0],
+            "environment variable SPOTAUTH_SECRT is not a setting (did you mean SPOTAUTH_SECRET?); "
+            "it is ignored.");
+  EXPECT_EQ(warnings[1], "environment variable SPOTIFY_SOMETHING_ELSE is not a setting; it is ignored.");
 }
 
 TEST(Config, ScopeMustBeKnownAndIncludeNowPlaying) {
   Settings s = Minimal();
   s["SPOTAUTH_SCOPE"] = "user-read-email";
   EXPECT_FALSE(BuildConfig(s, "/"));
+  // Spotify adds scopes: one spotauth does not know is a warning, and is passed on as written.
   s["SPOTAUTH_SCOPE"] = "user-read-playback-state not-a-scope";
-  EXPECT_FALSE(BuildConfig(s, "/"));
+  auto unknown = BuildConfig(s, "/");
+  ASSERT_TRUE(unknown);
+  EXPECT_TRUE(unknown->scope.Contains("not-a-scope"));
+  ASSERT_EQ(unknown->warnings.size(), 1u);
+  EXPECT_NE(unknown->warnings[0].find("'not-a-scope'"), std::string::npos);
   s["SPOTAUTH_SCOPE"] = "user-read-email user-read-currently-playing";
   EXPECT_EQ(BuildConfig(s, "/")->scope.ToString(), "user-read-currently-playing user-read-email");
+}
+
+TEST(Config, ARedirectUriWithAFragmentIsRefusedByName) {
+  Settings s = Minimal();
+  s["SPOTIFY_REDIRECT_URI"] = "http://127.0.0.1:5000/callback#frag";
+  auto refused = BuildConfig(s, "/");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(Mentions(refused.error(), "must not have a fragment ('#frag')"));
 }
 
 TEST(Config, ThePublicOriginIsCanonical) {
