@@ -25,6 +25,8 @@
 #include <typeinfo>
 #include <utility>
 
+#include "http/request_id.h"
+
 namespace spotauth::http {
 namespace {
 
@@ -107,10 +109,10 @@ http::Response PlainResponse(unsigned status, unsigned version) {
 }
 
 void LogAccess(std::string_view method, std::string_view path, unsigned status, std::size_t bytes,
-               SteadyClock::time_point start) {
+               SteadyClock::time_point start, std::string_view request_id) {
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count();
-  spdlog::info("{} {} {} {}B {}us", method, path, status, bytes, micros);
+  spdlog::info("{} {} {} {}B {}us id={}", method, path, status, bytes, micros, request_id);
 }
 
 }  // namespace
@@ -269,6 +271,11 @@ asio::awaitable<void> HttpSession::Serve() {
     if (limits_.max_requests_per_connection != 0 && served >= limits_.max_requests_per_connection) {
       keep_alive = false;
     }
+    const auto offered_id = request.find("X-Request-Id");
+    const std::string request_id =
+        RequestId(offered_id == request.end()
+                      ? std::string_view()
+                      : std::string_view(offered_id->value().data(), offered_id->value().size()));
     std::string method;
     std::string path;
     if (access_log_) {
@@ -292,7 +299,7 @@ asio::awaitable<void> HttpSession::Serve() {
     if (aborted_) co_return;
     if (handler_threw) response = PlainResponse(500, version);
     if (http::IsResetConnection(response)) {
-      if (access_log_) LogAccess(method, path, 0, 0, start);
+      if (access_log_) LogAccess(method, path, 0, 0, start, request_id);
       ResetConnection();
       co_return;
     }
@@ -302,6 +309,7 @@ asio::awaitable<void> HttpSession::Serve() {
     if (response.find(beast_http::field::server) == response.end()) {
       response.set(beast_http::field::server, "spotauth");
     }
+    response.set("X-Request-Id", request_id);
     const unsigned status = response.result_int();
     // These statuses never carry content (RFC 9110 §6.4.1); beast refuses to frame them otherwise.
     if (status < 200 || status == 204 || status == 304) response.body().clear();
@@ -313,7 +321,7 @@ asio::awaitable<void> HttpSession::Serve() {
     // A response to HEAD carries the GET headers, Content-Length included, but no content.
     auto [ec, n] = head_request ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
                                 : co_await beast_http::async_write(stream_, serializer, kNoThrow);
-    if (access_log_) LogAccess(method, path, status, response.body().size(), start);
+    if (access_log_) LogAccess(method, path, status, response.body().size(), start, request_id);
     if (ec) co_return;
     if (!keep_alive) {
       co_await LingeringClose();
@@ -330,7 +338,7 @@ asio::awaitable<void> HttpSession::Reject(unsigned status) {
   response.prepare_payload();
   stream_.expires_after(limits_.write_timeout);
   auto [ec, n] = co_await beast_http::async_write(stream_, response, kNoThrow);
-  if (access_log_) LogAccess("-", "-", status, response.body().size(), start);
+  if (access_log_) LogAccess("-", "-", status, response.body().size(), start, "-");
   if (!ec) co_await LingeringClose();
 }
 
