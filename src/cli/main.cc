@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -22,10 +23,27 @@ using spotauth::server::Settings;
 
 // A flag that, when given, sets the setting of the same meaning (flags > env > file).
 struct SettingFlag {
-  const char* flag;
-  const char* setting;
+  std::string flag;
+  std::string setting;
   std::optional<std::string> value;
 };
+
+// Every setting is a flag: SPOTAUTH_SESSION_IDLE is --session-idle, SPOTIFY_REDIRECT_URI is
+// --redirect-uri. Not the secrets: a command line is visible to every user of the machine
+// (ps, /proc), so they stay in the environment or the config file.
+std::vector<SettingFlag> SettingFlags() {
+  std::vector<SettingFlag> flags;
+  for (const auto& s : spotauth::server::KnownSettings()) {
+    const std::string name = s.name;
+    if (name == "SPOTAUTH_SECRET" || name == "SPOTIFY_CLIENT_SECRET") continue;
+    std::string flag = "--" + name.substr(name.find('_') + 1);
+    for (char& c : flag) {
+      c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    flags.push_back({std::move(flag), name, {}});
+  }
+  return flags;
+}
 
 void PrintProblems(const std::vector<std::string>& problems) {
   std::cerr << "spotauth: the configuration has " << problems.size()
@@ -45,16 +63,8 @@ int main(int argc, char** argv) try {
 
   // serve
   auto* serve = app.add_subcommand("serve", "run the sign-in server");
-  std::vector<SettingFlag> flags = {
-      {"--host", "SPOTAUTH_HOST", {}},
-      {"--port", "SPOTAUTH_PORT", {}},
-      {"--store", "SPOTAUTH_STORE", {}},
-      {"--threads", "SPOTAUTH_THREADS", {}},
-      {"--redirect-uri", "SPOTIFY_REDIRECT_URI", {}},
-      {"--accounts-url", "SPOTAUTH_ACCOUNTS_URL", {}},
-      {"--api-url", "SPOTAUTH_API_URL", {}},
-  };
-  for (auto& f : flags) serve->add_option(f.flag, f.value, std::string("sets ") + f.setting);
+  std::vector<SettingFlag> flags = SettingFlags();
+  for (auto& f : flags) serve->add_option(f.flag, f.value, "sets " + f.setting);
   std::optional<std::string> config_file;
   serve->add_option("--config", config_file,
                     "KEY=VALUE file of settings (also SPOTAUTH_CONFIG); flags > env > file");

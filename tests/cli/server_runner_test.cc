@@ -140,6 +140,27 @@ TEST(ServeCommand, StartsWithAVersionedLineAndRefusesAPortAnotherProcessHolds) {
   EXPECT_NE(out.find("open http://127.0.0.1:" + std::to_string(port)), std::string::npos) << out;
 }
 
+TEST(ServeCommand, EverySettingButTheSecretsIsAlsoAFlag) {
+  Child help = Spawn({SPOTAUTH_BINARY, "serve", "--help"}, {});
+  const std::string text = ReadAll(help.output);
+  EXPECT_EQ(Wait(help.pid), 0);
+  for (const char* flag : {"--client-id", "--redirect-uri", "--session-idle", "--redis-prefix",
+                           "--max-sessions-per-user", "--log-level", "--port", "--store"}) {
+    EXPECT_NE(text.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_EQ(text.find("--secret"), std::string::npos);  // visible in ps: environment only
+  EXPECT_EQ(text.find("--client-secret"), std::string::npos);
+
+  Child bad = Spawn({SPOTAUTH_BINARY, "serve", "--client-id", "id", "--max-sessions-per-user",
+                     "0", "--log-level", "loud"},
+                    {"SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0"});
+  const std::string out = ReadAll(bad.output);
+  EXPECT_EQ(Wait(bad.pid), 2) << out;
+  EXPECT_NE(out.find("2 problems"), std::string::npos) << out;
+  EXPECT_NE(out.find("SPOTAUTH_MAX_SESSIONS_PER_USER"), std::string::npos) << out;
+  EXPECT_NE(out.find("SPOTAUTH_LOG_LEVEL"), std::string::npos) << out;
+}
+
 TEST(VersionCommand, PrintsTheVersionAndExitsZero) {
   for (const char* spelling : {"--version", "version"}) {
     Child child = Spawn({SPOTAUTH_BINARY, spelling}, {});
