@@ -236,6 +236,13 @@ measure login "$mem_url/login" wrk_report.lua
 measure logins "$mem_url" wrk_login.lua
 stop_server "$mem_pid"
 
+# 1b. The same page with the access log on (a line per request into the server's log file):
+# what the log costs per request.
+start_server logged memory 5 SPOTAUTH_ACCESS_LOG=1
+cookie=$(login_once "$SRV_URL")
+measure home-logged "$SRV_URL/" wrk_report.lua -H "Cookie: $cookie"
+stop_server "$SRV_PID"
+
 # 2. memory store, now-playing cache off: every page asks the upstream.
 start_server nocache memory 0
 cookie=$(login_once "$SRV_URL")
@@ -412,6 +419,7 @@ read -r redis_rps redis_ratio redis_ceiling < <(ratio_row home-redis rps)
 read -r redis_logins_ps redis_logins_ratio redis_logins_ceiling < <(ratio_row logins-redis logins_per_s)
 read -r lb1_rps lb1_ratio lb1_ceiling < <(ratio_row home-redis-lb1 rps)
 read -r lb2_rps lb2_ratio lb2_ceiling < <(ratio_row home-redis-lb2 rps)
+read -r logged_rps logged_ratio logged_ceiling < <(ratio_row home-logged rps)
 redis_vs_sqlite=$(awk -v r="$redis_ratio" -v s="$sqlite_ratio" 'BEGIN {if (s + 0 > 0) printf "%.2f", r / s; else print "nan"}')
 lb2_vs_lb1=$(awk -v a="$lb2_ratio" -v b="$lb1_ratio" 'BEGIN {if (b + 0 > 0) printf "%.2f", a / b; else print "nan"}')
 # CPU per request (per login for logins), medians over rounds, in microseconds; and the ratio
@@ -428,18 +436,19 @@ cpu_cell() {  # LABEL [UNIT_KEY]: "X µs (nginx Y µs: Z×)"
   awk -v s="$s" -v c="$c" 'BEGIN {if (s == "nan" || c == "nan" || s + 0 == 0) print "n/a"; else printf "%.1f µs (nginx %.1f µs: %.2f×)", s, c, c / s}'
 }
 
+log_cost=$(awk -v on="$(cpu_us home-logged)" -v off="$(cpu_us home)" 'BEGIN {if (off + 0 > 0 && on != "nan") printf "%.3f", on / off; else print "nan"}')
 all_ceiling=$(cat "$tmp"/res/ceiling-* | field /dev/stdin rps | median)
 home_p99=$(awk -v u="$(med home p99_us)" 'BEGIN {print u / 1000}')
 login_p99=$(awk -v u="$(med login p99_us)" 'BEGIN {print u / 1000}')
 nocache_p99=$(awk -v u="$(med home-nocache p99_us)" 'BEGIN {print u / 1000}')
 sqlite_p99=$(awk -v u="$(med home-sqlite p99_us)" 'BEGIN {print u / 1000}')
 ceiling_p99=$(cat "$tmp"/res/ceiling-* | field /dev/stdin p99_us | median | awk '{print $1 / 1000}')
-bad_total=$(cat "$tmp"/res/home "$tmp"/res/home-nocache "$tmp"/res/home-sqlite "$tmp"/res/home-redis "$tmp"/res/home-redis-lb1 "$tmp"/res/home-redis-lb2 "$tmp"/res/login | field /dev/stdin bad | awk '{s += $1} END {print s + 0}')
+bad_total=$(cat "$tmp"/res/home "$tmp"/res/home-logged "$tmp"/res/home-nocache "$tmp"/res/home-sqlite "$tmp"/res/home-redis "$tmp"/res/home-redis-lb1 "$tmp"/res/home-redis-lb2 "$tmp"/res/login | field /dev/stdin bad | awk '{s += $1} END {print s + 0}')
 login_failures=$(cat "$tmp/res/logins" "$tmp/res/logins-redis" | field /dev/stdin failures | awk '{s += $1} END {print s + 0}')
 idle_mb=$(awk -v k="${idle_kb[memory]}" 'BEGIN {print k / 1024}')
 idle_sqlite_mb=$(awk -v k="${idle_kb[sqlite]}" 'BEGIN {print k / 1024}')
-mem_startups=$(for n in memory nocache fill flood; do echo "${startup_ms[$n]}"; done | median)
-mem_listens=$(for n in memory nocache fill flood; do echo "${listen_ms[$n]}"; done | median)
+mem_startups=$(for n in memory logged nocache fill flood; do echo "${startup_ms[$n]}"; done | median)
+mem_listens=$(for n in memory logged nocache fill flood; do echo "${listen_ms[$n]}"; done | median)
 flood_mb=$(awk -v k="$flood_delta_kb" 'BEGIN {print k / 1024}')
 mem_per_session=$(awk -v k="$mem_rss_delta_kb" -v n="$mem_logins" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
 sqlite_rss_per_session=$(awk -v k="$sqlite_rss_delta_kb" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", k * 1024 / n; else print "n/a"}')
@@ -467,6 +476,7 @@ x() { fmt "$1" 2; }
   echo "|---|---|---|---|---|---|"
   echo "| nginx static page (the ceiling) | $(fmt "$all_ceiling" 0) req/s, p99 $(fmt "$ceiling_p99" 2) ms | 1 | | | $(cat "$tmp"/res/ceiling-* | awk '{r = c = ""; for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "requests") r = kv[2]; if (kv[1] == "cpu_ms") c = kv[2]} if (r > 0) printf "%.3f\n", c * 1000 / r}' | median | awk '{printf "%.1f µs", $1}') |"
   echo "| logged-in \`GET /\`, memory store, now-playing cache 5 s | $(fmt "$home_rps" 0) req/s | $(x "$home_ratio") (nginx $(fmt "$home_ceiling" 0)) | ≥ 0.5× | $(verdict "$home_ratio" ">=" 0.5) | $(cpu_cell home) |"
+  echo "| logged-in \`GET /\`, memory store, access log on | $(fmt "$logged_rps" 0) req/s | $(x "$logged_ratio") (nginx $(fmt "$logged_ceiling" 0)) | CPU ≤ 1.1× the log off | $(verdict "$log_cost" "<=" 1.1) ($(fmt "$log_cost" 2)× the CPU per request of the row above) | $(cpu_cell home-logged) |"
   echo "| logged-in \`GET /\`, memory store, cache off | $(fmt "$nocache_rps" 0) req/s, p99 $(fmt "$nocache_p99" 2) ms | $(x "$nocache_ratio") (nginx $(fmt "$nocache_ceiling" 0)) | – | | $(cpu_cell home-nocache) |"
   echo "| logged-in \`GET /\`, SQLite store | $(fmt "$sqlite_rps" 0) req/s, p99 $(fmt "$sqlite_p99" 2) ms | $(x "$sqlite_ratio") (nginx $(fmt "$sqlite_ceiling" 0)) | ≥ 0.45× | $(verdict "$sqlite_ratio" ">=" 0.45) | $(cpu_cell home-sqlite) |"
   echo "| \`GET /login\` (memory store) | $(fmt "$login_rps" 0) req/s | $(x "$login_ratio") (nginx $(fmt "$login_ceiling" 0)) | ≥ 0.6× | $(verdict "$login_ratio" ">=" 0.6) | $(cpu_cell login) |"
@@ -482,7 +492,7 @@ x() { fmt "$1" 2; }
   echo "| Redis memory per session | \`MEMORY USAGE\` of a session hash: ${redis_session_usage} B; used_memory grew $(fmt "$redis_per_login" 0) B per login (session, the user's index, the used state) | | – | |"
   echo "| \`GET /\` through nginx, Redis store, 1 instance × 1 loop | $(fmt "$lb1_rps" 0) req/s | $(x "$lb1_ratio") (nginx $(fmt "$lb1_ceiling" 0)) | – | | $(cpu_cell home-redis-lb1) (instance + balancer) |"
   echo "| \`GET /\` through nginx, Redis store, 2 instances × 1 loop | $(fmt "$lb2_rps" 0) req/s | $(x "$lb2_ratio") (nginx $(fmt "$lb2_ceiling" 0)); $(x "$lb2_vs_lb1")× one instance's | > 1× one instance's | $(verdict "$lb2_vs_lb1" ">=" 1.01) | $(cpu_cell home-redis-lb2) (instances + balancer) |"
-  echo "| start-up: exec to the first answer (\`GET /healthz\`) | $(fmt "$mem_startups" 1) ms (memory, median of 5 starts; port accepting after $(fmt "$mem_listens" 1) ms); $(fmt "${startup_ms[sqlite]}" 1) ms (SQLite, new file) | | – | |"
+  echo "| start-up: exec to the first answer (\`GET /healthz\`) | $(fmt "$mem_startups" 1) ms (memory, median of its 5 starts; port accepting after $(fmt "$mem_listens" 1) ms); $(fmt "${startup_ms[sqlite]}" 1) ms (SQLite, new file) | | – | |"
   echo
   echo "Errors during the timed runs: $bad_total (GET / and /login rounds); full-login rounds: $login_failures unexpected answers."
   if [ -s "$micro_csv" ]; then
@@ -499,7 +509,7 @@ x() { fmt "$1" 2; }
   echo "## Per-round figures"
   echo
   echo '```'
-  for f in ceiling-home home ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood \
+  for f in ceiling-home home ceiling-home-logged home-logged ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood \
     ceiling-home-redis home-redis ceiling-logins-redis logins-redis ceiling-home-redis-lb1 home-redis-lb1 ceiling-home-redis-lb2 home-redis-lb2; do
     [ -f "$tmp/res/$f" ] && sed "s/^BENCH /$f: /" "$tmp/res/$f"
   done
