@@ -47,8 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::string_view value : values) {
     // Each value is a piece of a Cookie header (a view into it, not a copy), in header order.
     while (header < headers.size() &&
-           !(value.data() >= after && value.data() + value.size() <= headers[header].data() +
-                                                                         headers[header].size())) {
+           !(value.data() >= after &&
+             value.data() + value.size() <= headers[header].data() + headers[header].size())) {
       ++header;
       if (header < headers.size()) after = headers[header].data();
     }

@@ -73,14 +73,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     values.emplace_back("code", state.IssueCode(CodeFor(kClientId, kRedirectUri, "")));
     values.emplace_back("pkce_code",
                         state.IssueCode(CodeFor(kPublicClientId, kPublicRedirectUri, kChallenge)));
-    auto confidential = state.RedeemCode(
-        {std::string(kClientId), true,
-         state.IssueCode(CodeFor(kClientId, kRedirectUri, "")), std::string(kRedirectUri),
-         std::nullopt});
-    auto pkce = state.RedeemCode(
-        {std::string(kPublicClientId), false,
-         state.IssueCode(CodeFor(kPublicClientId, kPublicRedirectUri, kChallenge)),
-         std::string(kPublicRedirectUri), std::string(kVerifier)});
+    auto confidential = state.RedeemCode({std::string(kClientId), true,
+                                          state.IssueCode(CodeFor(kClientId, kRedirectUri, "")),
+                                          std::string(kRedirectUri), std::nullopt});
+    auto pkce =
+        state.RedeemCode({std::string(kPublicClientId), false,
+                          state.IssueCode(CodeFor(kPublicClientId, kPublicRedirectUri, kChallenge)),
+                          std::string(kPublicRedirectUri), std::string(kVerifier)});
     Check(confidential && pkce, "the set-up's codes redeem");
     values.emplace_back("refresh", confidential->refresh_token);
     values.emplace_back("pkce_refresh", pkce->refresh_token);
@@ -103,7 +102,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     request.body() = spotauth::fuzz::Expand(body, values);
     request.prepare_payload();
 
-    const spotauth::http::Response response = spotauth::fuzz::RunHandler(handler, std::move(request));
+    const spotauth::http::Response response =
+        spotauth::fuzz::RunHandler(handler, std::move(request));
     const unsigned status = response.result_int();
     if (spotauth::fuzz::Verbose()) std::fprintf(stderr, "%u %s\n", status, response.body().c_str());
     Check(status == 200 || (status >= 400 && status < 500), "the token endpoint answers 200 or 4xx",

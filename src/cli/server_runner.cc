@@ -16,8 +16,8 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "http/beast_http_client.h"
-#include "server/app_context.h"
 #include "http/listener.h"
+#include "server/app_context.h"
 #include "server/login_app.h"
 #include "store/open_session_store.h"
 

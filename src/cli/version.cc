@@ -4,7 +4,8 @@ namespace spotauth::cli {
 
 std::string Version() {
   const std::string revision = SPOTAUTH_REVISION;
-  return revision.empty() ? SPOTAUTH_VERSION : std::string(SPOTAUTH_VERSION) + " (git " + revision + ")";
+  return revision.empty() ? SPOTAUTH_VERSION
+                          : std::string(SPOTAUTH_VERSION) + " (git " + revision + ")";
 }
 
 }  // namespace spotauth::cli

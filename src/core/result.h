@@ -48,8 +48,8 @@ inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message) {
 #define SPOTAUTH_RESULT_TMP SPOTAUTH_RESULT_CONCAT(spotauth_result_, __LINE__)
 // NOLINTBEGIN(bugprone-macro-parentheses): tmp names a new variable, decl is a declaration
 // and ret a keyword; none of them can be parenthesised.
-#define SPOTAUTH_TRY_IMPL(ret, tmp, expr)         \
-  auto&& tmp = (expr);                            \
+#define SPOTAUTH_TRY_IMPL(ret, tmp, expr) \
+  auto&& tmp = (expr);                    \
   if (!tmp) ret ::tl::unexpected(std::move(tmp).error())
 #define SPOTAUTH_TRY_ASSIGN_IMPL(ret, tmp, decl, expr) \
   SPOTAUTH_TRY_IMPL(ret, tmp, expr);                   \

@@ -104,8 +104,7 @@ json::object AlbumObject(const FakeTrack& track, const json::array& artists, boo
                      {"available_markets", Markets(local)},
                      {"images", Images(track.image_url)},
                      {"release_date", local ? json::value(nullptr) : json::value(kReleaseDate)},
-                     {"release_date_precision",
-                      local ? json::value(nullptr) : json::value("day")},
+                     {"release_date_precision", local ? json::value(nullptr) : json::value("day")},
                      {"artists", artists}};
   Identify(album, "album", id);
   return album;
@@ -125,18 +124,19 @@ json::object TrackObject(const FakeTrack& track) {
     Identify(artist, "artist", id);
     artists.push_back(std::move(artist));
   }
-  json::object object{{"name", track.name},
-                      {"album", AlbumObject(track, artists, local)},
-                      {"artists", std::move(artists)},
-                      {"available_markets", Markets(local)},
-                      {"disc_number", local ? 0 : 1},
-                      {"track_number", local ? 0 : 1},
-                      {"duration_ms", track.duration.count()},
-                      {"explicit", false},
-                      {"external_ids", local ? json::object{} : json::object{{"isrc", "GBBPW9900001"}}},
-                      {"popularity", local ? 0 : 42},
-                      {"preview_url", nullptr},
-                      {"is_local", local}};
+  json::object object{
+      {"name", track.name},
+      {"album", AlbumObject(track, artists, local)},
+      {"artists", std::move(artists)},
+      {"available_markets", Markets(local)},
+      {"disc_number", local ? 0 : 1},
+      {"track_number", local ? 0 : 1},
+      {"duration_ms", track.duration.count()},
+      {"explicit", false},
+      {"external_ids", local ? json::object{} : json::object{{"isrc", "GBBPW9900001"}}},
+      {"popularity", local ? 0 : 42},
+      {"preview_url", nullptr},
+      {"is_local", local}};
   Identify(object, "track", track.id);
   // Local files have no id, yet a URI of their own.
   if (local) object["uri"] = LocalUri(track);

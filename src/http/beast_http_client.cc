@@ -238,8 +238,8 @@ asio::awaitable<Result<BeastHttpClient::ConnectionPtr>> BeastHttpClient::Connect
   }
 
   // A head, or one of Beast's 64 KiB body reads, plus what is left of the previous one.
-  auto connection = std::make_unique<Connection>(
-      executor_, url.tls ? tls_context_.get() : nullptr, options_.max_header_bytes + 2 * 65536);
+  auto connection = std::make_unique<Connection>(executor_, url.tls ? tls_context_.get() : nullptr,
+                                                 options_.max_header_bytes + 2 * 65536);
   beast::tcp_stream& transport = connection->Tcp();
   transport.expires_at(deadline);
   auto [connect_ec, endpoint] = co_await transport.async_connect(endpoints, kToken);

@@ -164,8 +164,8 @@ asio::awaitable<void> HttpSession::Serve() {
   // Nothing the parser needs at once is larger than a head (request line and fields) or a
   // trailer block of the same size; Beast 1.81 would otherwise grow this buffer without bound
   // for a chunk-size line or a trailer section (one connection, gigabytes).
-  beast::flat_buffer buffer(std::max(kReadChunk, limits_.max_request_line +
-                                                     limits_.max_header_bytes + kReadChunk));
+  beast::flat_buffer buffer(
+      std::max(kReadChunk, limits_.max_request_line + limits_.max_header_bytes + kReadChunk));
   std::size_t chunk_extension_bytes = 0;
   auto on_chunk_header = [&chunk_extension_bytes](std::uint64_t, std::string_view extensions,
                                                   boost::system::error_code& ec) {
@@ -219,7 +219,8 @@ asio::awaitable<void> HttpSession::Serve() {
       if (ec) co_return;  // EOF, timeout or reset mid-head: nothing to answer
       buffer.commit(n);
     }
-    if (auto [ec, n] = co_await beast_http::async_read_header(stream_, buffer, *parser, kNoThrow); ec) {
+    if (auto [ec, n] = co_await beast_http::async_read_header(stream_, buffer, *parser, kNoThrow);
+        ec) {
       if (ec == beast_http::error::header_limit || ec == beast_http::error::buffer_overflow) {
         co_await Reject(StatusForHeadLimit(*parser));
       } else if (ec == beast_http::error::body_limit) {
@@ -319,8 +320,9 @@ asio::awaitable<void> HttpSession::Serve() {
     beast_http::response_serializer<beast_http::string_body> serializer(response);
     stream_.expires_after(limits_.write_timeout);
     // A response to HEAD carries the GET headers, Content-Length included, but no content.
-    auto [ec, n] = head_request ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
-                                : co_await beast_http::async_write(stream_, serializer, kNoThrow);
+    auto [ec, n] = head_request
+                       ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
+                       : co_await beast_http::async_write(stream_, serializer, kNoThrow);
     if (access_log_) LogAccess(method, path, status, response.body().size(), start, request_id);
     if (ec) co_return;
     if (!keep_alive) {

@@ -77,7 +77,7 @@ Result<void> BindAcceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint
 Result<void> CheckPortIsFree(asio::io_context& io, const tcp::endpoint& endpoint) {
   tcp::acceptor probe(io);
   boost::system::error_code ec;
-  if (probe.open(endpoint.protocol(), ec); ec) return {};  // BindAcceptor will say why
+  if (probe.open(endpoint.protocol(), ec); ec) return {};    // BindAcceptor will say why
   probe.set_option(tcp::acceptor::reuse_address(true), ec);  // TIME_WAIT leftovers are fine
   if (probe.bind(endpoint, ec); ec == asio::error::address_in_use) {
     return MakeError(ErrorCode::kUnavailable,

@@ -31,9 +31,10 @@ using HandlerFactory =
 
 // Each thread runs its own io_context with its own acceptor bound to the same address with
 // SO_REUSEPORT, so the kernel spreads connections across threads and no request ever crosses
-// threads (one loop per thread measured 0.86–0.93× nginx, a shared loop 0.53×; docs/design-notes.md).
-// Because of SO_REUSEPORT, another process of the same user that also sets it could bind the
-// same port; a port held by a socket without SO_REUSEPORT is reported as an error.
+// threads (one loop per thread measured 0.86–0.93× nginx, a shared loop 0.53×;
+// docs/design-notes.md). Because of SO_REUSEPORT, another process of the same user that also sets
+// it could bind the same port; a port held by a socket without SO_REUSEPORT is reported as an
+// error.
 //
 // Thread-safety: all members may be called from any thread except a loop thread of this
 // listener (Stop joins them). Stop and the destructor are idempotent.

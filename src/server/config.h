@@ -53,7 +53,7 @@ struct Config {
   // The app registered with Spotify (tekore's names).
   std::string client_id;
   std::string client_secret;  // empty: public client (PKCE only)
-  std::string redirect_uri;  // default: http://host:port/callback (127.0.0.1 for a wildcard)
+  std::string redirect_uri;   // default: http://host:port/callback (127.0.0.1 for a wildcard)
   Scope scope{"user-read-currently-playing"};
 
   // Derived from redirect_uri: where browsers must be, and the callback route.

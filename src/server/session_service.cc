@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -52,8 +51,7 @@ std::vector<PendingLogin> SessionService::OpenLogins(
   const TimePoint now = app_.clock.Now();
   std::vector<PendingLogin> logins;
   for (std::string_view value : login_cookies) {
-    for (PendingLogin& login :
-         OpenPendingLogins(value, app_.keys.login_enc, app_.cookies.login)) {
+    for (PendingLogin& login : OpenPendingLogins(value, app_.keys.login_enc, app_.cookies.login)) {
       if (login.expires_at > now) logins.push_back(std::move(login));
     }
   }
@@ -70,14 +68,13 @@ LoginStart SessionService::StartLogin(std::span<const std::string_view> login_co
   // Nothing is stored here: the pending login goes to the browser, sealed, so a /login flood
   // costs CPU only. Logins the browser already has in progress stay valid (other tabs).
   std::vector<PendingLogin> logins = OpenLogins(login_cookies);
-  PendingLogin login{GenerateState(app_.random), {}, app_.clock.Now() + config.login_ttl,
-                     std::move(return_to)};
+  PendingLogin login{
+      GenerateState(app_.random), {}, app_.clock.Now() + config.login_ttl, std::move(return_to)};
   if (UsesPkce()) login.verifier = GenerateCodeVerifier(app_.random);
   LoginStart start;
-  start.authorize_url =
-      UsesPkce()
-          ? accounts_.AuthorizePkceUrl(config.scope, login.state, S256Challenge(login.verifier))
-          : accounts_.AuthorizeUrl(config.scope, login.state, false);
+  start.authorize_url = UsesPkce() ? accounts_.AuthorizePkceUrl(config.scope, login.state,
+                                                                S256Challenge(login.verifier))
+                                   : accounts_.AuthorizeUrl(config.scope, login.state, false);
   logins.push_back(std::move(login));
   if (logins.size() > kMaxPendingLogins) {
     logins.erase(logins.begin(), logins.end() - kMaxPendingLogins);
@@ -163,8 +160,7 @@ awaitable<tl::expected<LoginDone, Problem>> SessionService::CompleteLogin(
 
 awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string id,
                                                                      std::string key) {
-  SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> record,
-                         co_await app_.store.GetSession(key));
+  SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> record, co_await app_.store.GetSession(key));
   if (!record) co_return std::nullopt;
   auto token = OpenToken(record->sealed_token, app_.keys.token_enc, key);
   if (!token) {

@@ -128,8 +128,7 @@ awaitable<Result<void>> MemorySessionStore::Ping() { co_return Result<void>{}; }
 awaitable<Result<std::size_t>> MemorySessionStore::SweepExpired() {
   const TimePoint now = clock_.Now();
   std::lock_guard lock(mutex_);
-  std::size_t removed =
-      std::erase_if(used_states_, [&](const auto& e) { return e.second <= now; });
+  std::size_t removed = std::erase_if(used_states_, [&](const auto& e) { return e.second <= now; });
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     auto current = it++;
     if (current->second.expires_at <= now) {

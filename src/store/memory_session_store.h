@@ -4,8 +4,8 @@
 
 #include <mutex>
 #include <set>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 
 #include "store/process_upstream_pause.h"
 #include "store/session_store.h"

@@ -231,12 +231,13 @@ bool RedisConnection::Connect() {
   link_ = link;
 
   link->connect_deadline.expires_after(timeouts_.connect);
-  link->connect_deadline.async_wait([weak = std::weak_ptr<Link>(link)](boost::system::error_code e) {
-    auto connecting = weak.lock();
-    if (e || !connecting || !connecting->context || connecting->connected) return;
-    spdlog::debug("redis: connect timed out");
-    redisAsyncFree(connecting->context);
-  });
+  link->connect_deadline.async_wait(
+      [weak = std::weak_ptr<Link>(link)](boost::system::error_code e) {
+        auto connecting = weak.lock();
+        if (e || !connecting || !connecting->context || connecting->connected) return;
+        spdlog::debug("redis: connect timed out");
+        redisAsyncFree(connecting->context);
+      });
 
   // Sent first on every connection, so every command after them runs authenticated and on
   // the right database. A refusal shows in the log and in the commands' own error replies.
@@ -276,8 +277,8 @@ void RedisConnection::OnLinkGone(Link& link, bool was_connected) {
     warned_ = true;
     return;
   }
-  backoff_ = backoff_.count() == 0 ? timeouts_.first_retry
-                                   : std::min(backoff_ * 2, timeouts_.max_retry);
+  backoff_ =
+      backoff_.count() == 0 ? timeouts_.first_retry : std::min(backoff_ * 2, timeouts_.max_retry);
   retry_at_ = std::chrono::steady_clock::now() + backoff_;
   if (!warned_) spdlog::warn("redis: cannot connect; retrying with backoff");
   warned_ = true;

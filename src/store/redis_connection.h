@@ -29,7 +29,7 @@ struct RedisReply {
 };
 
 struct RedisEndpoint {
-  std::string host;       // TCP, when unix_path is empty
+  std::string host;  // TCP, when unix_path is empty
   std::uint16_t port = 6379;
   std::string unix_path;  // a Unix socket instead of TCP
   std::string username;   // Redis 6 ACL user; empty: the default user

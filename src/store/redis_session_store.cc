@@ -51,9 +51,9 @@ std::string TtlMs(TimePoint until, TimePoint now) {
 
 // ARGV 1-7 of the create and update scripts: u n t c e, now, ttl.
 std::vector<std::string> SessionFields(Session session, TimePoint now) {
-  return {std::move(session.user_id),    std::move(session.display_name),
+  return {std::move(session.user_id),      std::move(session.display_name),
           std::move(session.sealed_token), Ticks(session.created_at),
-          Ticks(session.expires_at),     Ticks(now),
+          Ticks(session.expires_at),       Ticks(now),
           TtlMs(session.expires_at, now)};
 }
 
@@ -185,8 +185,8 @@ awaitable<Result<RedisReply>> RedisSessionStore::Command(std::vector<std::string
             asio::post(io_, [this, command = std::move(command), shared = std::move(shared),
                              caller = std::move(caller)]() mutable {
               connection_->Execute(
-                  command, [shared = std::move(shared), caller = std::move(caller)](
-                                          Result<RedisReply> answer) mutable {
+                  command, [shared = std::move(shared),
+                            caller = std::move(caller)](Result<RedisReply> answer) mutable {
                     auto executor = caller.get_executor();
                     asio::post(executor, [shared = std::move(shared), caller = std::move(caller),
                                           answer = std::move(answer)]() mutable {

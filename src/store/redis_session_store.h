@@ -50,8 +50,7 @@ class RedisSessionStore final : public SessionStore {
                                                      std::size_t max_per_user) override;
   boost::asio::awaitable<Result<bool>> UpdateSession(std::string key, Session session) override;
   boost::asio::awaitable<Result<std::optional<Session>>> GetSession(std::string key) override;
-  boost::asio::awaitable<Result<void>> TouchSession(std::string key,
-                                                    TimePoint expires_at) override;
+  boost::asio::awaitable<Result<void>> TouchSession(std::string key, TimePoint expires_at) override;
   boost::asio::awaitable<Result<void>> DeleteSession(std::string key) override;
   boost::asio::awaitable<Result<bool>> TryLock(std::string key, std::string owner,
                                                TimePoint until) override;

@@ -48,8 +48,7 @@ Result<StoreLocation> ParseStoreLocation(std::string_view text,
     if (where.host.empty()) {
       return MakeError(ErrorCode::kInvalidArgument, "a Redis store is redis://host:port/db.");
     }
-    if (parsed->has_port() &&
-        !ParseInt<std::uint16_t>(parsed->port(), 1, 65535, where.port)) {
+    if (parsed->has_port() && !ParseInt<std::uint16_t>(parsed->port(), 1, 65535, where.port)) {
       return MakeError(ErrorCode::kInvalidArgument, "the Redis port is not a port number.");
     }
     if (parsed->has_userinfo()) {
@@ -59,8 +58,7 @@ Result<StoreLocation> ParseStoreLocation(std::string_view text,
     const std::string db = parsed->path();
     if (!db.empty() && db != "/" &&
         !ParseInt<int>(std::string_view(db).substr(1), 0, 15, where.database)) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "the Redis database is a number from 0 to 15.");
+      return MakeError(ErrorCode::kInvalidArgument, "the Redis database is a number from 0 to 15.");
     }
     return where;
   }

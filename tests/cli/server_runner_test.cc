@@ -126,9 +126,8 @@ TEST(ServeCommand, StartsWithAVersionedLineAndRefusesAPortAnotherProcessHolds) {
     up = Connects(port);
   }
   ASSERT_TRUE(up);
-  Child second = Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store",
-                        "memory"},
-                       env);
+  Child second =
+      Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store", "memory"}, env);
   const std::string refused = ReadAll(second.output);
   EXPECT_EQ(Wait(second.pid), 1) << refused;
   EXPECT_NE(refused.find("already in use"), std::string::npos) << refused;
@@ -136,7 +135,10 @@ TEST(ServeCommand, StartsWithAVersionedLineAndRefusesAPortAnotherProcessHolds) {
   const std::string out = ReadAll(first.output);
   EXPECT_EQ(Wait(first.pid), 0) << out;
   EXPECT_NE(out.find("spotauth 0."), std::string::npos) << out;
-  EXPECT_NE(out.find("(1 loop); store memory; public client (PKCE); scopes user-read-currently-playing"), std::string::npos) << out;
+  EXPECT_NE(
+      out.find("(1 loop); store memory; public client (PKCE); scopes user-read-currently-playing"),
+      std::string::npos)
+      << out;
   EXPECT_NE(out.find("open http://127.0.0.1:" + std::to_string(port)), std::string::npos) << out;
 }
 
@@ -151,9 +153,10 @@ TEST(ServeCommand, EverySettingButTheSecretsIsAlsoAFlag) {
   EXPECT_EQ(text.find("--secret"), std::string::npos);  // visible in ps: environment only
   EXPECT_EQ(text.find("--client-secret"), std::string::npos);
 
-  Child bad = Spawn({SPOTAUTH_BINARY, "serve", "--client-id", "id", "--max-sessions-per-user",
-                     "0", "--log-level", "loud"},
-                    {"SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0"});
+  Child bad =
+      Spawn({SPOTAUTH_BINARY, "serve", "--client-id", "id", "--max-sessions-per-user", "0",
+             "--log-level", "loud"},
+            {"SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0"});
   const std::string out = ReadAll(bad.output);
   EXPECT_EQ(Wait(bad.pid), 2) << out;
   EXPECT_NE(out.find("2 problems"), std::string::npos) << out;

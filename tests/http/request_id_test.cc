@@ -19,8 +19,9 @@ TEST(RequestId, APlainOfferedIdIsKept) {
 
 TEST(RequestId, AnythingElseGetsANewUniqueId) {
   std::set<std::string> seen;
-  for (std::string_view offered : {"", "has space", "quote\"", "new\nline", "é",
-                                   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
+  for (std::string_view offered :
+       {"", "has space", "quote\"", "new\nline", "é",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
     const std::string id = RequestId(offered);
     EXPECT_NE(id, offered);
     EXPECT_EQ(RequestId(id), id);  // a generated id is itself a plain token

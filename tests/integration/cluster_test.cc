@@ -37,14 +37,13 @@ class Cluster {
     spotify_ = "http://127.0.0.1:" + std::to_string(ports[1]);
     std::string pattern = (fs::temp_directory_path() / "spotauth-cluster-XXXXXX").string();
     dir_ = ::mkdtemp(pattern.data());
-    std::vector<std::string> env{
-        "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
-        "CLUSTER_PORT=" + std::to_string(ports[0]),
-        "SPOTIFY_PORT=" + std::to_string(ports[1]),
-        "REDIS_PORT=" + std::to_string(ports[2]),
-        "INSTANCE_PORTS=" + std::to_string(ports[3]) + " " + std::to_string(ports[4]) + " " +
-            std::to_string(ports[5]),
-        "CLUSTER_AUTO_APPROVE=1"};
+    std::vector<std::string> env{"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+                                 "CLUSTER_PORT=" + std::to_string(ports[0]),
+                                 "SPOTIFY_PORT=" + std::to_string(ports[1]),
+                                 "REDIS_PORT=" + std::to_string(ports[2]),
+                                 "INSTANCE_PORTS=" + std::to_string(ports[3]) + " " +
+                                     std::to_string(ports[4]) + " " + std::to_string(ports[5]),
+                                 "CLUSTER_AUTO_APPROVE=1"};
     const std::string script = std::string(SPOTAUTH_SOURCE_DIR) + "/scripts/cluster.sh";
     pid_ = ::fork();
     if (pid_ == 0) {

@@ -207,15 +207,19 @@ TEST(Config, ConfigFileIsKeyValueWithCommentsAndRejectsTypos) {
 }
 
 TEST(Config, UnknownSpotauthEnvironmentVariablesAreNamedWithTheClosestSetting) {
-  const char* environment[] = {"PATH=/bin", "SPOTAUTH_SECRT=abc", "SPOTAUTH_PORT=1",
-                               "SPOTAUTH_CONFIG=/etc/spotauth.env", "SPOTIFY_SOMETHING_ELSE=1",
+  const char* environment[] = {"PATH=/bin",
+                               "SPOTAUTH_SECRT=abc",
+                               "SPOTAUTH_PORT=1",
+                               "SPOTAUTH_CONFIG=/etc/spotauth.env",
+                               "SPOTIFY_SOMETHING_ELSE=1",
                                nullptr};
   const auto warnings = UnknownEnvironmentSettings(environment);
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_EQ(warnings[0],
             "environment variable SPOTAUTH_SECRT is not a setting (did you mean SPOTAUTH_SECRET?); "
             "it is ignored.");
-  EXPECT_EQ(warnings[1], "environment variable SPOTIFY_SOMETHING_ELSE is not a setting; it is ignored.");
+  EXPECT_EQ(warnings[1],
+            "environment variable SPOTIFY_SOMETHING_ELSE is not a setting; it is ignored.");
 }
 
 TEST(Config, ScopeMustBeKnownAndIncludeNowPlaying) {

@@ -385,7 +385,8 @@ TEST_F(LoginAppTest, A429SeenByOneInstancePausesAnotherThatSharesTheStore) {
   };
   fixture_.clock.Advance(10s);  // past both caches
   fixture_.spotify.AddFault("/v1/me/player/currently-playing",
-                            {.kind = fake_spotify::FakeFaultKind::kStatus, .status = 429,
+                            {.kind = fake_spotify::FakeFaultKind::kStatus,
+                             .status = 429,
                              .retry_after = std::chrono::seconds(30)});
   EXPECT_TRUE(Contains(browser_.Get("/"), "slow down"));  // this instance meets the 429
   const std::size_t calls = playing_calls();

@@ -41,17 +41,17 @@ RedisStoreOptions OptionsFor(const RedisServer& server, std::string prefix) {
 }
 
 // Each store gets its own key prefix in the binary's one redis-server: fresh and empty.
-INSTANTIATE_TEST_SUITE_P(
-    Redis, SessionStoreConformance,
-    ::testing::Values(StoreFactory{"Redis",
-                                   [](const Clock& clock) -> std::shared_ptr<SessionStore> {
-                                     static std::atomic<int> serial{0};
-                                     return std::make_shared<RedisSessionStore>(
-                                         OptionsFor(SharedServer(),
-                                                    "conformance" + std::to_string(++serial) + ":"),
-                                         clock);
-                                   }}),
-    FactoryName);
+INSTANTIATE_TEST_SUITE_P(Redis, SessionStoreConformance,
+                         ::testing::Values(StoreFactory{
+                             "Redis",
+                             [](const Clock& clock) -> std::shared_ptr<SessionStore> {
+                               static std::atomic<int> serial{0};
+                               return std::make_shared<RedisSessionStore>(
+                                   OptionsFor(SharedServer(),
+                                              "conformance" + std::to_string(++serial) + ":"),
+                                   clock);
+                             }}),
+                         FactoryName);
 
 Session MakeSession(const Clock& clock, std::chrono::milliseconds lifetime = 1h) {
   return Session{"alice", "Alice", "sealed", clock.Now(), clock.Now() + lifetime};

@@ -148,8 +148,8 @@ TEST_P(SessionStoreConformance, APerUserCapEndsTheOldestSessionsOfThatUserOnly) 
   ASSERT_TRUE(Create(*store_, "bob-1", MakeSession(clock_, "bob")));
   for (int i = 1; i <= 4; ++i) {
     clock_.Advance(1s);
-    ASSERT_TRUE(RunAwaitable(store_->CreateSession("alice-" + std::to_string(i),
-                                                   MakeSession(clock_, "alice"), 3)));
+    ASSERT_TRUE(RunAwaitable(
+        store_->CreateSession("alice-" + std::to_string(i), MakeSession(clock_, "alice"), 3)));
   }
   EXPECT_FALSE(RunAwaitable(store_->GetSession("alice-1")).value().has_value());
   for (const char* kept : {"alice-2", "alice-3", "alice-4", "bob-1"}) {

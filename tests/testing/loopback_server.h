@@ -35,8 +35,7 @@ class LoopbackServer {
   [[nodiscard]] std::uint16_t port() const { return port_; }
   [[nodiscard]] int accepted() const { return state_->accepted; }
   // Every request read so far, in order.
-  [[nodiscard]] const std::vector<beast_http::request<beast_http::string_body>>&
-  requests() const {
+  [[nodiscard]] const std::vector<beast_http::request<beast_http::string_body>>& requests() const {
     return state_->requests;
   }
 

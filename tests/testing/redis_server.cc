@@ -1,7 +1,7 @@
 #include "testing/redis_server.h"
 
-#include <hiredis/hiredis.h>
 #include <fcntl.h>
+#include <hiredis/hiredis.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,16 +72,26 @@ std::string RedisServer::Url(int database) const {
 bool RedisServer::Launch(std::string* error) {
   const std::string log = dir_ + "/redis.log";
   std::vector<std::string> args{kRedisServer,
-                                "--port", std::to_string(port_),
-                                "--bind", "127.0.0.1",
-                                "--unixsocket", socket_path_,
-                                "--unixsocketperm", "700",
-                                "--dir", dir_,
-                                "--logfile", log,
-                                "--save", "",
-                                "--daemonize", "no",
-                                "--appendonly", options_.append_only ? "yes" : "no",
-                                "--appendfsync", "always"};
+                                "--port",
+                                std::to_string(port_),
+                                "--bind",
+                                "127.0.0.1",
+                                "--unixsocket",
+                                socket_path_,
+                                "--unixsocketperm",
+                                "700",
+                                "--dir",
+                                dir_,
+                                "--logfile",
+                                log,
+                                "--save",
+                                "",
+                                "--daemonize",
+                                "no",
+                                "--appendonly",
+                                options_.append_only ? "yes" : "no",
+                                "--appendfsync",
+                                "always"};
   if (!options_.password.empty()) {
     args.insert(args.end(), {"--requirepass", options_.password});
   }
@@ -150,7 +160,8 @@ std::string RedisServer::Command(std::initializer_list<std::string> args) const 
   }
   redisSetTimeout(context, timeout);
   if (!options_.password.empty()) {
-    auto* auth = static_cast<redisReply*>(redisCommand(context, "AUTH %s", options_.password.c_str()));
+    auto* auth =
+        static_cast<redisReply*>(redisCommand(context, "AUTH %s", options_.password.c_str()));
     if (auth) freeReplyObject(auth);
   }
   std::vector<const char*> argv;
