@@ -18,7 +18,7 @@ void BM_RenderSignedIn(benchmark::State& state) {
   view.now_playing.is_playing = true;
   std::size_t bytes = 0;
   for (auto _ : state) {
-    auto page = server::RenderSignedIn(view);
+    auto page = server::RenderSignedIn(view, "");
     bytes = page.size();
     benchmark::DoNotOptimize(page);
   }

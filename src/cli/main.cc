@@ -36,6 +36,7 @@ std::vector<SettingFlag> SettingFlags() {
   for (const auto& s : spotauth::server::KnownSettings()) {
     const std::string name = s.name;
     if (name == "SPOTAUTH_SECRET" || name == "SPOTIFY_CLIENT_SECRET") continue;
+    if (name == "SPOTAUTH_UPSTREAM_TIMEOUT_MS") continue;  // an old name: environment only
     std::string flag = "--" + name.substr(name.find('_') + 1);
     for (char& c : flag) {
       c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

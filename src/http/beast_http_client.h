@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "http/client.h"
 #include "http/request_url.h"
+#include "http/upstream_connection.h"
 
 namespace spotauth::http {
 
@@ -85,25 +86,19 @@ class BeastHttpClient final : public HttpClient {
   [[nodiscard]] std::size_t IdleConnectionCount() const;
 
  private:
-  struct Connection;
-  using ConnectionPtr = std::unique_ptr<Connection>;
   using SteadyClock = std::chrono::steady_clock;
 
   BeastHttpClient(boost::asio::any_io_executor executor, Options options,
                   std::shared_ptr<boost::asio::ssl::context> tls_context);
 
-  ConnectionPtr TakeIdle(const std::string& origin);
-  void ReturnIdle(const std::string& origin, ConnectionPtr connection);
-  boost::asio::awaitable<Result<ConnectionPtr>> Connect(const RequestUrl& url,
-                                                        SteadyClock::time_point deadline);
   boost::asio::awaitable<Result<ClientResponse>> Exchange(
-      Connection& connection, const RequestUrl& url, const ClientRequest& request,
+      UpstreamConnection& connection, const RequestUrl& url, const ClientRequest& request,
       SteadyClock::time_point deadline, bool& keep_alive, bool& closed_before_response);
 
   boost::asio::any_io_executor executor_;
   Options options_;
   std::shared_ptr<boost::asio::ssl::context> tls_context_;
-  std::map<std::string, std::deque<ConnectionPtr>> idle_;
+  IdleConnections idle_;
 };
 
 }  // namespace spotauth::http

@@ -24,8 +24,10 @@
 #include <string_view>
 #include <typeinfo>
 #include <utility>
+#include <variant>
 
 #include "http/request_id.h"
+#include "http/reverse_proxy.h"
 
 namespace spotauth::http {
 namespace {
@@ -193,7 +195,9 @@ asio::awaitable<void> HttpSession::Serve() {
     parser.emplace();
     parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         limits_.max_request_line + limits_.max_header_bytes + 4, UINT32_MAX)));
-    parser->body_limit(limits_.max_body_bytes);
+    // The body's limit is set once the handler has seen the head: a request passed on to another
+    // server streams through whatever its size.
+    parser->body_limit(boost::none);
     chunk_extension_bytes = 0;
     parser->on_chunk_header(on_chunk_header);
     if (served == 0) {
@@ -223,8 +227,6 @@ asio::awaitable<void> HttpSession::Serve() {
         ec) {
       if (ec == beast_http::error::header_limit || ec == beast_http::error::buffer_overflow) {
         co_await Reject(StatusForHeadLimit(*parser));
-      } else if (ec == beast_http::error::body_limit) {
-        co_await Reject(413);
       } else if (IsParseError(ec) || ec == beast_http::error::partial_message) {
         co_await Reject(400);
       }
@@ -235,15 +237,87 @@ asio::awaitable<void> HttpSession::Serve() {
       co_return;
     }
 
-    if (!parser->is_done()) {
-      const http::Request& head = parser->get();
-      if (head.version() == 11 &&
-          beast::iequals(head[beast_http::field::expect], std::string_view("100-continue"))) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream_.expires_after(limits_.write_timeout);
-        auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kNoThrow);
-        if (ec) co_return;
+    ++served;
+    Exchange exchange;
+    exchange.start = start;
+    {
+      const http::RequestHead& head = parser->get();
+      exchange.head_request = head.method() == beast_http::verb::head;
+      exchange.version = head.version();
+      exchange.keep_alive = parser->keep_alive();
+      if (limits_.max_requests_per_connection != 0 &&
+          served >= limits_.max_requests_per_connection) {
+        exchange.keep_alive = false;
       }
+      const auto offered_id = head.find("X-Request-Id");
+      exchange.request_id =
+          RequestId(offered_id == head.end()
+                        ? std::string_view()
+                        : std::string_view(offered_id->value().data(), offered_id->value().size()));
+      if (access_log_) {
+        exchange.method = std::string(head.method_string().substr(0, 32));
+        exchange.path = LoggablePath(head.target());
+      }
+    }
+
+    HeadVerdict verdict = ReadBodyThenHandle{};
+    if (handler_.InterceptsHeads()) {
+      stream_.expires_never();  // the handler's time is its own business
+      if (client_address_.empty()) {
+        boost::system::error_code ec;
+        client_address_ = stream_.socket().remote_endpoint(ec).address().to_string();
+      }
+      try {
+        verdict = co_await handler_.Intercept(parser->get(),
+                                              RequestContext{client_address_, exchange.request_id});
+      } catch (const std::exception& e) {
+        if (!aborted_)
+          spdlog::error("request handler threw {}", boost::core::demangle(typeid(e).name()));
+        verdict = PlainResponse(500, exchange.version);
+      }
+      if (aborted_) co_return;
+    }
+
+    if (auto* answer = std::get_if<http::Response>(&verdict)) {
+      // The body was not read; the connection cannot find the next request behind it.
+      if (!parser->is_done()) exchange.keep_alive = false;
+      if (!co_await Answer(std::move(*answer), exchange)) co_return;
+      continue;
+    }
+    if (!parser->is_done() && !co_await Continue(parser->get())) co_return;
+
+    if (auto* pass = std::get_if<PassOn>(&verdict)) {
+      stream_.expires_never();
+      auto outcome =
+          co_await pass->proxy->Forward(stream_, buffer, *parser, exchange.keep_alive && !stopping_,
+                                        exchange.request_id, limits_);
+      if (aborted_) co_return;
+      if (!outcome) {
+        spdlog::warn("passing a request on failed: {}", outcome.error().message);
+        // Part of the body may be unread: the connection closes after the answer.
+        exchange.keep_alive = false;
+        co_await Answer(handler_.PassOnFailed(outcome.error()), exchange);
+        co_return;
+      }
+      if (access_log_) {
+        LogAccess(exchange.method, exchange.path, outcome->status, outcome->body_bytes, start,
+                  exchange.request_id);
+      }
+      if (outcome->status == 0) co_return;
+      if (!outcome->client_reusable || stopping_) {
+        co_await LingeringClose();
+        co_return;
+      }
+      continue;
+    }
+
+    // The body, bounded: the handler gets the whole request.
+    if (const auto length = parser->content_length(); length && *length > limits_.max_body_bytes) {
+      co_await Reject(413);
+      co_return;
+    }
+    parser->body_limit(limits_.max_body_bytes);
+    if (!parser->is_done()) {
       stream_.expires_after(limits_.body_timeout);
       if (auto [ec, n] = co_await beast_http::async_read(stream_, buffer, *parser, kNoThrow); ec) {
         if (ec == beast_http::error::body_limit) {
@@ -264,30 +338,10 @@ asio::awaitable<void> HttpSession::Serve() {
     }
     stream_.expires_never();  // the handler's time is its own business
 
-    http::Request request = parser->release();
-    ++served;
-    const bool head_request = request.method() == beast_http::verb::head;
-    const unsigned version = request.version();
-    bool keep_alive = request.keep_alive();
-    if (limits_.max_requests_per_connection != 0 && served >= limits_.max_requests_per_connection) {
-      keep_alive = false;
-    }
-    const auto offered_id = request.find("X-Request-Id");
-    const std::string request_id =
-        RequestId(offered_id == request.end()
-                      ? std::string_view()
-                      : std::string_view(offered_id->value().data(), offered_id->value().size()));
-    std::string method;
-    std::string path;
-    if (access_log_) {
-      method = std::string(request.method_string().substr(0, 32));
-      path = LoggablePath(request.target());
-    }
-
     http::Response response;
     bool handler_threw = false;
     try {
-      response = co_await handler_.Handle(std::move(request));
+      response = co_await handler_.Handle(parser->release());
     } catch (const std::exception& e) {
       handler_threw = true;
       if (!aborted_) {
@@ -298,38 +352,56 @@ asio::awaitable<void> HttpSession::Serve() {
       if (!aborted_) spdlog::error("request handler threw an unknown exception");
     }
     if (aborted_) co_return;
-    if (handler_threw) response = PlainResponse(500, version);
+    if (handler_threw) response = PlainResponse(500, exchange.version);
     if (http::IsResetConnection(response)) {
-      if (access_log_) LogAccess(method, path, 0, 0, start, request_id);
+      if (access_log_) LogAccess(exchange.method, exchange.path, 0, 0, start, exchange.request_id);
       ResetConnection();
       co_return;
     }
-
-    keep_alive = keep_alive && !stopping_;
-    response.version(version);
-    if (response.find(beast_http::field::server) == response.end()) {
-      response.set(beast_http::field::server, "spotauth");
-    }
-    response.set("X-Request-Id", request_id);
-    const unsigned status = response.result_int();
-    // These statuses never carry content (RFC 9110 §6.4.1); beast refuses to frame them otherwise.
-    if (status < 200 || status == 204 || status == 304) response.body().clear();
-    response.keep_alive(keep_alive);
-    response.prepare_payload();
-
-    beast_http::response_serializer<beast_http::string_body> serializer(response);
-    stream_.expires_after(limits_.write_timeout);
-    // A response to HEAD carries the GET headers, Content-Length included, but no content.
-    auto [ec, n] = head_request
-                       ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
-                       : co_await beast_http::async_write(stream_, serializer, kNoThrow);
-    if (access_log_) LogAccess(method, path, status, response.body().size(), start, request_id);
-    if (ec) co_return;
-    if (!keep_alive) {
-      co_await LingeringClose();
-      co_return;
-    }
+    if (!co_await Answer(std::move(response), exchange)) co_return;
   }
+}
+
+asio::awaitable<bool> HttpSession::Continue(const http::RequestHead& head) {
+  if (head.version() == 11 &&
+      beast::iequals(head[beast_http::field::expect], std::string_view("100-continue"))) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(limits_.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kNoThrow);
+    if (ec) co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> HttpSession::Answer(http::Response response, const Exchange& exchange) {
+  const bool keep_alive = exchange.keep_alive && !stopping_;
+  response.version(exchange.version);
+  if (response.find(beast_http::field::server) == response.end()) {
+    response.set(beast_http::field::server, "spotauth");
+  }
+  response.set("X-Request-Id", exchange.request_id);
+  const unsigned status = response.result_int();
+  // These statuses never carry content (RFC 9110 §6.4.1); beast refuses to frame them otherwise.
+  if (status < 200 || status == 204 || status == 304) response.body().clear();
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+
+  beast_http::response_serializer<beast_http::string_body> serializer(response);
+  stream_.expires_after(limits_.write_timeout);
+  // A response to HEAD carries the GET headers, Content-Length included, but no content.
+  auto [ec, n] = exchange.head_request
+                     ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
+                     : co_await beast_http::async_write(stream_, serializer, kNoThrow);
+  if (access_log_) {
+    LogAccess(exchange.method, exchange.path, status, response.body().size(), exchange.start,
+              exchange.request_id);
+  }
+  if (ec) co_return false;
+  if (!keep_alive) {
+    co_await LingeringClose();
+    co_return false;
+  }
+  co_return true;
 }
 
 asio::awaitable<void> HttpSession::Reject(unsigned status) {

@@ -8,6 +8,8 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <string>
 
 #include "http/request_handler.h"
 #include "http/server_limits.h"
@@ -51,8 +53,22 @@ class HttpSession {
 
  private:
   enum class Phase { kWaiting, kBusy, kLingering };
+  // One request's facts that outlive its parser, for the answer and the access log.
+  struct Exchange {
+    std::chrono::steady_clock::time_point start;
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head_request = false;
+    std::string request_id;
+    std::string method;  // only with the access log on
+    std::string path;
+  };
 
   boost::asio::awaitable<void> Serve();
+  // Writes a handler's response; false when the connection is done.
+  boost::asio::awaitable<bool> Answer(http::Response response, const Exchange& exchange);
+  // Sends "100 Continue" if the client waits for it before sending the body; false on failure.
+  boost::asio::awaitable<bool> Continue(const http::RequestHead& head);
   boost::asio::awaitable<void> Reject(unsigned status);
   boost::asio::awaitable<void> LingeringClose();
   void ResetConnection();
@@ -63,6 +79,7 @@ class HttpSession {
   const ServerLimits& limits_;
   bool access_log_;
   boost::asio::cancellation_signal cancel_;
+  std::string client_address_;  // found when a handler first needs it
   Phase phase_ = Phase::kWaiting;
   bool stopping_ = false;
   bool aborted_ = false;

@@ -12,6 +12,9 @@ namespace beast_http = boost::beast::http;
 namespace spotauth::http {
 
 using Request = beast_http::request<beast_http::string_body>;
+// A request's start line and fields, without its body (what a handler sees before the body
+// is read).
+using RequestHead = beast_http::request_header<>;
 using Response = beast_http::response<beast_http::string_body>;
 
 }  // namespace spotauth::http

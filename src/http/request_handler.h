@@ -3,10 +3,29 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <string_view>
+#include <variant>
 
+#include "core/result.h"
 #include "http/message.h"
 
 namespace spotauth::http {
+
+class ReverseProxy;
+
+// What the connection does with a request once its head is read (RequestHandler::Intercept).
+struct ReadBodyThenHandle {};  // read the whole body (bounded) and call Handle
+struct PassOn {                // stream it, head as edited, through `proxy` to another server
+  ReverseProxy* proxy;
+};
+// A Response answers at once without reading the body (the connection then closes if a body
+// was announced).
+using HeadVerdict = std::variant<ReadBodyThenHandle, Response, PassOn>;
+
+// What the connection knows about a request beyond its head.
+struct RequestContext {
+  std::string_view client_address;  // the peer's IP address
+  std::string_view request_id;      // X-Request-Id, as the response will carry it
+};
 
 // Turns a request value into a response value. Handlers never see sockets; the connection
 // coroutine reads, calls Handle, and writes. An instance serves one event loop (one thread),
@@ -16,6 +35,28 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual boost::asio::awaitable<Response> Handle(Request request) = 0;
+
+  // Handlers that pass requests on to another server (gateway mode) return true; only then is
+  // Intercept called, so the others cost no extra coroutine per request.
+  virtual bool InterceptsHeads() const { return false; }
+  // Sees every request's head before its body is read. It may edit the head that a PassOn
+  // sends on. Must not throw.
+  virtual boost::asio::awaitable<HeadVerdict> Intercept(RequestHead& /*head*/,
+                                                        const RequestContext& /*context*/) {
+    co_return ReadBodyThenHandle{};
+  }
+  // The answer when a PassOn failed before any byte of a response reached the client:
+  // error.code is kTimeout when the other server was too slow, another code when it could not
+  // be reached or answered badly.
+  // The connection sets version and keep-alive.
+  virtual Response PassOnFailed(const Error& error) {
+    Response response(error.code == ErrorCode::kTimeout ? beast_http::status::gateway_timeout
+                                                        : beast_http::status::bad_gateway,
+                      11);
+    response.set(beast_http::field::content_type, "text/plain; charset=utf-8");
+    response.body() = std::string(beast_http::obsolete_reason(response.result())) + "\n";
+    return response;
+  }
 };
 
 // Asks the server session to drop the connection without answering: it closes the socket with

@@ -36,7 +36,21 @@ const std::vector<SettingInfo> kSettings = {
     {"SPOTAUTH_API_URL", "Spotify Web API (default https://api.spotify.com)"},
     {"SPOTAUTH_CA_FILE", "PEM file of trusted roots for upstream TLS (default: system store)"},
     {"SPOTAUTH_SCOPE", "space-separated scopes (default user-read-currently-playing)"},
-    {"SPOTAUTH_UPSTREAM_TIMEOUT_MS", "deadline of one call to Spotify in ms (default 1400)"},
+    {"SPOTAUTH_SPOTIFY_TIMEOUT_MS", "deadline of one call to Spotify in ms (default 1400)"},
+    {"SPOTAUTH_UPSTREAM_TIMEOUT_MS",
+     "old name of SPOTAUTH_SPOTIFY_TIMEOUT_MS (still read, with a warning)"},
+    {"SPOTAUTH_UPSTREAM",
+     "gateway mode: the app's origin (http://host:port, https verified like Spotify calls); "
+     "spotauth's own routes move under /spotauth/ and signed-in requests are proxied to it"},
+    {"SPOTAUTH_APP_TIMEOUT_MS",
+     "gateway mode: how long the app may take to start answering, in ms; then 504 (default "
+     "30000)"},
+    {"SPOTAUTH_PUBLIC_PATHS",
+     "gateway mode: comma-separated path prefixes proxied without sign-in, e.g. "
+     "/static/,/favicon.ico"},
+    {"SPOTAUTH_PASS_ACCESS_TOKEN",
+     "gateway mode: 1 to send the user's fresh access token to the app as X-Spotify-Access-Token "
+     "(default 0)"},
     {"SPOTAUTH_SESSION_IDLE", "seconds a session lives without use (default 1209600 = 14 days)"},
     {"SPOTAUTH_SESSION_LIFETIME", "seconds a session lives at most (default 2592000 = 30 days)"},
     {"SPOTAUTH_LOGIN_TTL", "seconds a started login stays valid (default 600)"},
@@ -122,12 +136,12 @@ class Checker {
   std::vector<std::string> problems_;
 };
 
-std::string DefaultRedirectUri(const Config& config) {
+std::string DefaultRedirectUri(const Config& config, bool gateway) {
   std::string host = config.host;
   if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   const auto port = config.port == 0 ? std::uint16_t{5000} : config.port;
-  return "http://" + host + ":" + std::to_string(port) + "/callback";
+  return "http://" + host + ":" + std::to_string(port) + (gateway ? "/spotauth" : "") + "/callback";
 }
 
 void CheckRedirectUri(Checker& check, Config& config) {
@@ -198,6 +212,54 @@ void CheckUpstream(Checker& check, const char* name, const std::string& value, b
   } else if (parsed->scheme_id() != urls::scheme::https) {
     check.Problem(std::string(name) +
                   " must be https (http is allowed only on a loopback address).");
+  }
+}
+
+// Gateway mode's settings; they are refused without SPOTAUTH_UPSTREAM rather than ignored.
+void CheckGateway(Checker& check, Config& config) {
+  config.upstream = check.Get("SPOTAUTH_UPSTREAM");
+  if (config.upstream.empty()) {
+    for (const char* name :
+         {"SPOTAUTH_APP_TIMEOUT_MS", "SPOTAUTH_PUBLIC_PATHS", "SPOTAUTH_PASS_ACCESS_TOKEN"}) {
+      if (check.Has(name))
+        check.Problem(std::string(name) + " needs SPOTAUTH_UPSTREAM (gateway mode).");
+    }
+    return;
+  }
+  auto parsed = urls::parse_absolute_uri(config.upstream);
+  const bool http = parsed && parsed->scheme_id() == urls::scheme::http;
+  if (!parsed || parsed->host().empty() || (!http && parsed->scheme_id() != urls::scheme::https)) {
+    check.Problem(
+        "SPOTAUTH_UPSTREAM must be an http:// or https:// URL, e.g. http://127.0.0.1:8080.");
+    return;
+  }
+  if (parsed->has_query() || parsed->has_fragment() || parsed->has_userinfo() ||
+      (!parsed->encoded_path().empty() && parsed->encoded_path() != "/")) {
+    check.Problem(
+        "SPOTAUTH_UPSTREAM must be an origin without a path, e.g. http://127.0.0.1:8080: "
+        "requests keep their own paths.");
+    return;
+  }
+  config.allow_plain_http_app = http;
+  while (config.upstream.back() == '/') config.upstream.pop_back();
+  config.base_path = "/spotauth";
+  std::int64_t ms = config.app_timeout.count();
+  check.Number<std::int64_t>("SPOTAUTH_APP_TIMEOUT_MS", 50, 3'600'000, ms);
+  config.app_timeout = std::chrono::milliseconds(ms);
+  check.Flag("SPOTAUTH_PASS_ACCESS_TOKEN", config.pass_access_token);
+  const std::string paths = check.Get("SPOTAUTH_PUBLIC_PATHS");
+  for (std::size_t at = 0; at <= paths.size();) {
+    std::size_t comma = paths.find(',', at);
+    if (comma == std::string::npos) comma = paths.size();
+    const std::string_view prefix = Trim(std::string_view(paths).substr(at, comma - at));
+    at = comma + 1;
+    if (prefix.empty()) continue;
+    if (prefix.front() != '/' || prefix.rfind("/spotauth/", 0) == 0) {
+      check.Problem("SPOTAUTH_PUBLIC_PATHS: '" + std::string(prefix) +
+                    "' must be a path prefix starting with / and outside /spotauth/.");
+      continue;
+    }
+    config.public_paths.emplace_back(prefix);
   }
 }
 
@@ -358,8 +420,10 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   if (config.host.empty()) check.Problem("SPOTAUTH_HOST must not be empty.");
   check.Number<std::uint16_t>("SPOTAUTH_PORT", 0, 65535, config.port);
   check.Number<unsigned>("SPOTAUTH_THREADS", 0, 256, config.threads);
+  CheckGateway(check, config);
   // Unset, the redirect URI follows where the server listens, so `--port 5003` alone works.
-  config.redirect_uri = check.Get("SPOTIFY_REDIRECT_URI", DefaultRedirectUri(config));
+  config.redirect_uri =
+      check.Get("SPOTIFY_REDIRECT_URI", DefaultRedirectUri(config, config.Gateway()));
   CheckRedirectUri(check, config);
   CheckStore(check, config, check.Get("SPOTAUTH_STORE"), working_dir);
 
@@ -392,9 +456,16 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
         "user-read-playback-state: the main page shows what is playing.");
   }
 
-  std::int64_t timeout_ms = config.upstream_timeout.count();
-  check.Number<std::int64_t>("SPOTAUTH_UPSTREAM_TIMEOUT_MS", 50, 60'000, timeout_ms);
-  config.upstream_timeout = std::chrono::milliseconds(timeout_ms);
+  std::int64_t timeout_ms = config.spotify_timeout.count();
+  // The old name, from before gateway mode gave "upstream" a second meaning.
+  if (check.Has("SPOTAUTH_UPSTREAM_TIMEOUT_MS")) {
+    config.warnings.push_back(
+        "SPOTAUTH_UPSTREAM_TIMEOUT_MS is now SPOTAUTH_SPOTIFY_TIMEOUT_MS; the old name still "
+        "works for now.");
+    check.Number<std::int64_t>("SPOTAUTH_UPSTREAM_TIMEOUT_MS", 50, 60'000, timeout_ms);
+  }
+  check.Number<std::int64_t>("SPOTAUTH_SPOTIFY_TIMEOUT_MS", 50, 60'000, timeout_ms);
+  config.spotify_timeout = std::chrono::milliseconds(timeout_ms);
   check.Seconds("SPOTAUTH_SESSION_IDLE", 60, 365LL * 24 * 3600, config.session_idle);
   check.Seconds("SPOTAUTH_SESSION_LIFETIME", 60, 365LL * 24 * 3600, config.session_lifetime);
   check.Seconds("SPOTAUTH_LOGIN_TTL", 10, 3600, config.login_ttl);

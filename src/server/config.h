@@ -71,7 +71,17 @@ struct Config {
   std::string api_url = "https://api.spotify.com";
   bool allow_plain_http_upstream = false;  // only for loopback http:// upstreams
   std::string ca_file;
-  std::chrono::milliseconds upstream_timeout{1400};  // per call; a page makes at most two
+  std::chrono::milliseconds spotify_timeout{1400};  // per call; a page makes at most two
+
+  // Gateway mode (SPOTAUTH_UPSTREAM set): spotauth in front of an app. Empty: the seed's pages.
+  std::string upstream;               // the app's origin, e.g. http://127.0.0.1:8080
+  bool allow_plain_http_app = false;  // http:// upstream (https is verified like Spotify)
+  std::chrono::milliseconds app_timeout{30'000};  // for the app to start answering
+  std::vector<std::string> public_paths;          // path prefixes proxied without sign-in
+  bool pass_access_token = false;                 // X-Spotify-Access-Token to the app
+  // Where spotauth's own routes live: "" normally, "/spotauth" in gateway mode.
+  std::string base_path;
+  bool Gateway() const { return !upstream.empty(); }
 
   // Lifetimes and limits.
   std::chrono::seconds session_idle{14 * 24 * 3600};

@@ -1,5 +1,7 @@
 #include "server/cookies.h"
 
+#include <algorithm>
+
 namespace spotauth::server {
 namespace {
 
@@ -9,28 +11,59 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
+// Calls visit(pair, name, value) for every name=value pair of one Cookie header value, in order;
+// pairs without '=' are skipped.
+template <class Visit>
+void ForEachCookie(std::string_view header, Visit visit) {
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    std::string_view pair = TrimSpaces(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view value = TrimSpaces(pair.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    visit(pair, TrimSpaces(pair.substr(0, eq)), value);
+  }
+}
+
+std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
 }  // namespace
 
-std::vector<std::string_view> FindCookies(const http::Request& request, std::string_view name) {
+std::vector<std::string_view> FindCookies(const http::RequestHead& request, std::string_view name) {
   std::vector<std::string_view> found;
-  auto [begin, end] = request.equal_range(beast_http::field::cookie);
-  for (auto it = begin; it != end; ++it) {
-    std::string_view header(it->value().data(), it->value().size());
-    while (!header.empty()) {
-      const auto semi = header.find(';');
-      std::string_view pair = TrimSpaces(header.substr(0, semi));
-      header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-      const auto eq = pair.find('=');
-      if (eq == std::string_view::npos) continue;
-      if (TrimSpaces(pair.substr(0, eq)) != name) continue;
-      std::string_view value = TrimSpaces(pair.substr(eq + 1));
-      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-        value = value.substr(1, value.size() - 2);
-      }
-      found.push_back(value);
-    }
+  for (auto [it, end] = request.equal_range(beast_http::field::cookie); it != end; ++it) {
+    const auto& field = *it;
+    ForEachCookie(Sv(field.value()),
+                  [&](std::string_view, std::string_view cookie, std::string_view value) {
+                    if (cookie == name) found.push_back(value);
+                  });
   }
   return found;
+}
+
+void RemoveCookies(http::RequestHead& request, std::span<const std::string_view> names) {
+  std::string kept;
+  bool removed = false;
+  for (auto [it, end] = request.equal_range(beast_http::field::cookie); it != end; ++it) {
+    const auto& field = *it;
+    ForEachCookie(Sv(field.value()),
+                  [&](std::string_view pair, std::string_view cookie, std::string_view) {
+                    if (std::find(names.begin(), names.end(), cookie) != names.end()) {
+                      removed = true;
+                      return;
+                    }
+                    if (!kept.empty()) kept.append("; ");
+                    kept.append(pair);
+                  });
+  }
+  if (!removed) return;
+  // One Cookie field for HTTP/1.1 (RFC 6265 §5.4), as browsers send it.
+  request.erase(beast_http::field::cookie);
+  if (!kept.empty()) request.set(beast_http::field::cookie, kept);
 }
 
 std::string SetCookieValue(std::string_view name, std::string_view value,

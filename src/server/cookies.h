@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,10 @@ namespace spotauth::server {
 
 // Every value of cookie `name` in the request's Cookie headers, in order (a browser may send
 // the same name twice, e.g. for two paths). Malformed pairs are skipped, never an error.
-std::vector<std::string_view> FindCookies(const http::Request& request, std::string_view name);
+std::vector<std::string_view> FindCookies(const http::RequestHead& request, std::string_view name);
+// Removes the cookies named `names` from the request's Cookie headers, keeping the others as
+// they were (joined into one field if anything was removed).
+void RemoveCookies(http::RequestHead& request, std::span<const std::string_view> names);
 
 struct CookieAttributes {
   bool secure = false;              // https only; required by the __Host- prefix

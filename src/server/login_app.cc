@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/core/string.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
 #include "http/beast_http_client.h"
@@ -20,12 +22,15 @@ namespace {
 
 std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
+constexpr const char* kHsts = "max-age=31536000";
+
 bool IsGetOrHead(const http::Request& r) {
   return r.method() == beast_http::verb::get || r.method() == beast_http::verb::head;
 }
 
-http::Response MethodNotAllowed(const http::Request& request, std::string_view allow) {
-  http::Response response = ProblemPage(request, Problem::kMethodNotAllowed);
+http::Response MethodNotAllowed(const http::Request& request, std::string_view allow,
+                                std::string_view base) {
+  http::Response response = ProblemPage(request, Problem::kMethodNotAllowed, base);
   response.set(beast_http::field::allow, allow);
   return response;
 }
@@ -47,19 +52,44 @@ Result<std::unique_ptr<LoginApp>> LoginApp::Create(AppContext& app,
                                                    boost::asio::any_io_executor executor,
                                                    std::shared_ptr<boost::asio::ssl::context> tls) {
   http::BeastHttpClient::Options options;
-  options.timeout = app.config.upstream_timeout;
+  options.timeout = app.config.spotify_timeout;
   options.allow_plain_http = app.config.allow_plain_http_upstream;
   options.ca_file = app.config.ca_file;
   if (!tls) {
     SPOTAUTH_TRY_ASSIGN(tls, http::MakeTlsClientContext(options.ca_file));
   }
+  std::unique_ptr<http::ReverseProxy> proxy;
+  if (app.config.Gateway()) {
+    http::ReverseProxyOptions proxy_options;
+    proxy_options.origin = app.config.upstream;
+    proxy_options.response_timeout = app.config.app_timeout;
+    if (app.config.secure_cookies) {
+      proxy_options.response_fields.emplace_back("Strict-Transport-Security", kHsts);
+    }
+    SPOTAUTH_TRY_ASSIGN(proxy, http::ReverseProxy::Create(executor, std::move(proxy_options), tls));
+  }
   return std::make_unique<LoginApp>(
-      app, http::BeastHttpClient::Create(std::move(executor), std::move(options), std::move(tls)));
+      app, http::BeastHttpClient::Create(std::move(executor), std::move(options), std::move(tls)),
+      std::move(proxy));
 }
 
-LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client)
+LoginApp::Routes::Routes(const std::string& base)
+    : prefix(base + "/"),
+      home(base + "/"),
+      login(base + "/login"),
+      logout(base + "/logout"),
+      healthz(base + "/healthz"),
+      readyz(base + "/readyz"),
+      stylesheet(base + std::string(kStylesheetPath)),
+      auth(base + "/auth"),
+      userinfo(base + "/userinfo") {}
+
+LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client,
+                   std::unique_ptr<http::ReverseProxy> proxy)
     : app_(app),
+      routes_(app.config.base_path),
       client_(std::move(client)),
+      proxy_(std::move(proxy)),
       accounts_(*client_, app.clock,
                 spotify::Credentials{app.config.client_id, app.config.client_secret,
                                      app.config.redirect_uri},
@@ -69,33 +99,146 @@ LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client)
       now_playing_(api_, app.clock, app.now_playing_gate, app.now_playing_cache, app.store,
                    NowPlayingPolicy{app.config.now_playing_cache, app.config.max_retry_after}) {}
 
+LoginApp::~LoginApp() = default;
+
+http::Response LoginApp::Finish(http::Response response) const {
+  // Browsers that once reached us over https never try plain http again (RFC 6797).
+  if (app_.config.secure_cookies) {
+    response.set(beast_http::field::strict_transport_security, kHsts);
+  }
+  return response;
+}
+
 awaitable<http::Response> LoginApp::Handle(http::Request request) {
   // Handle must not throw; a bug here still becomes a page, not a dropped connection.
   try {
-    http::Response response = co_await Route(request);
-    // Browsers that once reached us over https never try plain http again (RFC 6797).
-    if (app_.config.secure_cookies) {
-      response.set(beast_http::field::strict_transport_security, "max-age=31536000");
-    }
-    co_return response;
+    co_return Finish(co_await Route(request));
   } catch (const std::exception& e) {
     spdlog::error("request failed with an exception: {}", typeid(e).name());
   }
-  co_return ProblemPage(request, Problem::kStoreUnavailable);
+  co_return Finish(ProblemAnswer(request, Problem::kStoreUnavailable));
+}
+
+awaitable<http::HeadVerdict> LoginApp::Intercept(http::RequestHead& head,
+                                                 const http::RequestContext& context) {
+  try {
+    auto parsed = urls::parse_origin_form(Sv(head.target()));
+    if (!parsed) co_return Finish(ProblemAnswer(head, Problem::kBadRequest));
+    const std::string_view path = Sv(parsed->encoded_path());
+    if (path.starts_with(routes_.prefix) || path == app_.config.callback_path) {
+      co_return http::ReadBodyThenHandle{};
+    }
+    if (!boost::beast::iequals(head[beast_http::field::host], app_.config.public_host)) {
+      co_return Finish(
+          Redirect(head, 308, app_.config.public_origin + std::string(Sv(head.target()))));
+    }
+    const ForwardedFacts facts{context.client_address,
+                               app_.config.secure_cookies ? "https" : "http",
+                               app_.config.public_host};
+    if (IsPublicPath(path, app_.config.public_paths)) {
+      PrepareForApp(head, app_.cookies, facts, nullptr);
+      co_return http::PassOn{proxy_.get()};
+    }
+    auto lookup = co_await LookUp(head, app_.config.pass_access_token);
+    if (!lookup) {
+      spdlog::error("gateway: store failed: {}", lookup.error().message);
+      co_return Finish(ProblemAnswer(head, Problem::kStoreUnavailable));
+    }
+    if (lookup->identity) {
+      PrepareForApp(head, app_.cookies, facts, &*lookup->identity);
+      co_return http::PassOn{proxy_.get()};
+    }
+    http::Response response =
+        IsBrowserNavigation(head)
+            ? Redirect(head, 302, LoginUrlReturningTo(app_.config.base_path, Sv(head.target())))
+            : PlainText(head, 401, "");
+    if (lookup->ended) {
+      response.set(beast_http::field::set_cookie,
+                   ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
+    }
+    co_return Finish(std::move(response));
+  } catch (const std::exception& e) {
+    spdlog::error("gateway: request failed with an exception: {}", typeid(e).name());
+  }
+  co_return Finish(ProblemAnswer(head, Problem::kStoreUnavailable));
+}
+
+http::Response LoginApp::PassOnFailed(const Error& error) {
+  http::RequestHead head;
+  return Finish(ProblemAnswer(
+      head, error.code == ErrorCode::kTimeout ? Problem::kAppTimeout : Problem::kAppUnavailable));
+}
+
+awaitable<Result<LoginApp::Lookup>> LoginApp::LookUp(const http::RequestHead& head,
+                                                     bool with_access_token) {
+  const auto cookies = FindCookies(head, app_.cookies.session);
+  if (cookies.empty()) co_return Lookup{};
+  SPOTAUTH_CO_TRY_ASSIGN(auto session, co_await sessions_.Load(cookies));
+  if (!session) co_return Lookup{.identity = std::nullopt, .ended = true};
+  Identity identity{session->record.user_id, session->record.display_name, std::nullopt};
+  if (with_access_token) {
+    switch (co_await sessions_.EnsureFresh(*session)) {
+      case Freshness::kEnded:
+        now_playing_.Forget(session->key);
+        co_return Lookup{.identity = std::nullopt, .ended = true};
+      case Freshness::kFresh:
+        identity.access_token = session->token.access_token;
+        break;
+      case Freshness::kFailed:  // Spotify is away: the identity holds, the token is left out
+        break;
+    }
+  }
+  co_return Lookup{std::move(identity), false};
+}
+
+awaitable<http::Response> LoginApp::Auth(const http::Request& request) {
+  auto lookup = co_await LookUp(request, app_.config.pass_access_token);
+  if (!lookup) {
+    spdlog::error("auth: store failed: {}", lookup.error().message);
+    co_return ProblemAnswer(request, Problem::kStoreUnavailable);
+  }
+  if (!lookup->identity) co_return PlainText(request, 401, "");
+  http::Response response = PlainText(request, 202, "");
+  SetIdentityFields(response, *lookup->identity);
+  co_return response;
+}
+
+awaitable<http::Response> LoginApp::UserInfo(const http::Request& request) {
+  auto lookup = co_await LookUp(request, false);
+  if (!lookup) {
+    spdlog::error("userinfo: store failed: {}", lookup.error().message);
+    co_return ProblemAnswer(request, Problem::kStoreUnavailable);
+  }
+  if (!lookup->identity) co_return PlainText(request, 401, "");
+  boost::json::object body;
+  body["id"] = lookup->identity->user_id;
+  body["display_name"] = lookup->identity->display_name;
+  http::Response response = PlainText(request, 200, boost::json::serialize(body));
+  response.set(beast_http::field::content_type, "application/json");
+  co_return response;
 }
 
 awaitable<http::Response> LoginApp::Route(const http::Request& request) {
   auto parsed = urls::parse_origin_form(Sv(request.target()));
-  if (!parsed) co_return ProblemPage(request, Problem::kBadRequest);
+  if (!parsed) co_return ProblemAnswer(request, Problem::kBadRequest);
   const std::string_view path = Sv(parsed->encoded_path());
+  const bool gateway = proxy_ != nullptr;
 
-  if (path == "/healthz") {
-    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+  if (path == routes_.healthz) {
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
     co_return PlainText(request, 200, "ok\n");
   }
-  if (path == "/readyz") {
-    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+  if (path == routes_.readyz) {
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
     co_return co_await Ready(request);
+  }
+  // nginx's auth_request subrequest carries whatever Host nginx was told to send.
+  if (gateway && path == routes_.auth) {
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
+    co_return co_await Auth(request);
   }
   // Cookies live on the public host; anything else would lose them on the way back from
   // Spotify (e.g. localhost vs 127.0.0.1).
@@ -104,31 +247,40 @@ awaitable<http::Response> LoginApp::Route(const http::Request& request) {
     co_return Redirect(request, 308, app_.config.public_origin + std::string(Sv(request.target())));
   }
 
-  if (path == "/") {
-    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+  if (path == routes_.home) {
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
     co_return co_await Home(request);
   }
-  if (path == "/login") {
-    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
-    co_return co_await Login(request);
+  if (path == routes_.login) {
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
+    co_return co_await Login(request, *parsed);
   }
   if (path == app_.config.callback_path) {
-    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
     co_return co_await Callback(request);
   }
-  if (path == "/logout") {
+  if (path == routes_.logout) {
     if (IsGetOrHead(request)) co_return co_await LogoutPage(request);
     if (request.method() == beast_http::verb::post) co_return co_await Logout(request);
-    co_return MethodNotAllowed(request, "GET, HEAD, POST");
+    co_return MethodNotAllowed(request, "GET, HEAD, POST", app_.config.base_path);
   }
-  if (path == kStylesheetPath) {
-    if (!IsGetOrHead(request)) co_return MethodNotAllowed(request, "GET, HEAD");
+  if (path == routes_.stylesheet) {
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
     http::Response response = PlainText(request, 200, Stylesheet());
     response.set(beast_http::field::content_type, "text/css; charset=utf-8");
     response.set(beast_http::field::cache_control, "public, max-age=3600");
     co_return response;
   }
-  co_return ProblemPage(request, Problem::kNotFound);
+  if (gateway && path == routes_.userinfo) {
+    if (!IsGetOrHead(request))
+      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
+    co_return co_await UserInfo(request);
+  }
+  co_return ProblemAnswer(request, Problem::kNotFound);
 }
 
 awaitable<http::Response> LoginApp::Home(const http::Request& request) {
@@ -136,10 +288,10 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
   auto session = co_await sessions_.Load(cookies);
   if (!session) {
     spdlog::error("home: store failed: {}", session.error().message);
-    co_return ProblemPage(request, Problem::kStoreUnavailable);
+    co_return ProblemAnswer(request, Problem::kStoreUnavailable);
   }
   if (!*session) {
-    http::Response response = HtmlPage(request, 200, RenderSignedOut(""));
+    http::Response response = HtmlPage(request, 200, RenderSignedOut("", app_.config.base_path));
     if (!cookies.empty()) {
       response.set(beast_http::field::set_cookie,
                    ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
@@ -153,7 +305,8 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
     http::Response response = HtmlPage(
         request, 200,
         RenderSignedOut("Your Spotify authorization has ended (it expired or was revoked). "
-                        "Please log in again."));
+                        "Please log in again.",
+                        app_.config.base_path));
     response.set(beast_http::field::set_cookie,
                  ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
     co_return response;
@@ -165,13 +318,21 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
   } else {
     view.now_playing.kind = NowPlayingView::Kind::kUnavailable;
   }
-  co_return HtmlPage(request, 200, RenderSignedIn(view));
+  co_return HtmlPage(request, 200, RenderSignedIn(view, app_.config.base_path));
 }
 
-awaitable<http::Response> LoginApp::Login(const http::Request& request) {
+awaitable<http::Response> LoginApp::Login(const http::Request& request, const urls::url_view& url) {
+  // ?rd=: where the browser lands after the login, if it is a path on this origin.
+  std::string return_to = "/";
+  if (auto query = http::ParseForm(url.encoded_query())) {
+    if (auto rd = http::FindParam(*query, "rd"); rd && IsLocalReturnPath(*rd)) {
+      return_to = std::string(*rd);
+    }
+  }
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
-  if (session && *session) co_return Redirect(request, 303, "/");
-  const LoginStart start = sessions_.StartLogin(FindCookies(request, app_.cookies.login));
+  if (session && *session) co_return Redirect(request, 303, return_to);
+  const LoginStart start =
+      sessions_.StartLogin(FindCookies(request, app_.cookies.login), std::move(return_to));
   http::Response response = Redirect(request, 302, start.authorize_url);
   response.set(beast_http::field::set_cookie,
                SetCookieValue(app_.cookies.login, start.login_cookie,
@@ -182,9 +343,9 @@ awaitable<http::Response> LoginApp::Login(const http::Request& request) {
 awaitable<http::Response> LoginApp::Callback(const http::Request& request) {
   auto url = urls::parse_origin_form(Sv(request.target()));
   auto params = ReadCallbackParams(*url);
-  if (!params) co_return ProblemPage(request, Problem::kBadRequest);
+  if (!params) co_return ProblemAnswer(request, Problem::kBadRequest);
   auto done = co_await sessions_.CompleteLogin(*params, FindCookies(request, app_.cookies.login));
-  if (!done) co_return ProblemPage(request, done.error());
+  if (!done) co_return ProblemAnswer(request, done.error());
 
   // The browser's previous session, if any, ends with the new login.
   if (auto old = co_await sessions_.Load(FindCookies(request, app_.cookies.session)); old && *old) {
@@ -205,9 +366,10 @@ awaitable<http::Response> LoginApp::Callback(const http::Request& request) {
 
 awaitable<http::Response> LoginApp::LogoutPage(const http::Request& request) {
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
-  if (!session) co_return ProblemPage(request, Problem::kStoreUnavailable);
-  if (!*session) co_return Redirect(request, 303, "/");
-  co_return HtmlPage(request, 200, RenderLogoutConfirm(sessions_.LogoutToken(**session)));
+  if (!session) co_return ProblemAnswer(request, Problem::kStoreUnavailable);
+  if (!*session) co_return Redirect(request, 303, routes_.home);
+  co_return HtmlPage(request, 200,
+                     RenderLogoutConfirm(sessions_.LogoutToken(**session), app_.config.base_path));
 }
 
 awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
@@ -220,22 +382,23 @@ awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
   const std::string_view fetch_site = Sv(request["Sec-Fetch-Site"]);
   const bool cross_site = (!fetch_site.empty() && fetch_site != "same-origin") ||
                           (!origin.empty() && origin != app_.config.public_origin);
-  if (cross_site) co_return ProblemPage(request, Problem::kLogoutForbidden);
+  if (cross_site) co_return ProblemAnswer(request, Problem::kLogoutForbidden);
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
-  if (!session) co_return ProblemPage(request, Problem::kStoreUnavailable);
-  if (!*session) co_return Redirect(request, 303, "/");  // nothing to end, nothing changed
-  http::Response response = Redirect(request, 303, "/");
+  if (!session) co_return ProblemAnswer(request, Problem::kStoreUnavailable);
+  // Gateway mode lands on spotauth's own page: the app's "/" would log the browser straight in.
+  if (!*session) co_return Redirect(request, 303, routes_.home);  // nothing to end or change
+  http::Response response = Redirect(request, 303, routes_.home);
   response.set(beast_http::field::set_cookie,
                ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
 
   auto form = http::ParseForm(request.body());
-  if (!form) co_return ProblemPage(request, Problem::kBadRequest);
+  if (!form) co_return ProblemAnswer(request, Problem::kBadRequest);
   const auto token = http::FindParam(*form, "token");
   if (!token || !sessions_.CheckLogoutToken(**session, *token)) {
-    co_return ProblemPage(request, Problem::kLogoutForbidden);
+    co_return ProblemAnswer(request, Problem::kLogoutForbidden);
   }
   if (auto done = co_await EndSession(**session); !done) {
-    co_return ProblemPage(request, Problem::kStoreUnavailable);
+    co_return ProblemAnswer(request, Problem::kStoreUnavailable);
   }
   co_return response;
 }

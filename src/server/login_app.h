@@ -3,25 +3,34 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/url/url_view.hpp>
 #include <memory>
+#include <optional>
 
 #include "http/client.h"
 #include "http/request_handler.h"
+#include "http/reverse_proxy.h"
 #include "server/app_context.h"
+#include "server/gateway.h"
 #include "server/now_playing.h"
+#include "server/responses.h"
 #include "server/session_service.h"
 #include "spotify/accounts.h"
 #include "spotify/api.h"
 
 namespace spotauth::server {
 
-// Routes:
+// Routes, under Config::base_path ("", or "/spotauth" in gateway mode):
 //   GET /            signed out: a login button; signed in: name, user id, now playing, logout
-//   GET /login       starts a login and redirects to Spotify
-//   GET <callback>   the redirect URI's path: completes the login
+//   GET /login       starts a login and redirects to Spotify; ?rd=/path: where to land after
+//   GET <callback>   the redirect URI's path as configured: completes the login
 //   GET /logout      a confirmation form;  POST /logout  logs out (same-origin token required)
 //   GET /healthz     the process is up;     GET /readyz  the store answers
 //   GET /static/style.css
+// Gateway mode adds
+//   GET /auth        for nginx auth_request: 202 with the identity fields, or 401
+//   GET /userinfo    {"id": ..., "display_name": ...} or 401
+// and passes every other request on to the app (see Intercept).
 // Requests on another host than the public one are redirected there first (browsers must
 // hold their cookies on the host Spotify sends them back to).
 class LoginApp final : public http::RequestHandler {
@@ -32,14 +41,48 @@ class LoginApp final : public http::RequestHandler {
       AppContext& app, boost::asio::any_io_executor executor,
       std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   // With a caller-made HttpClient (tests).
-  LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client);
+  // With a caller-made HttpClient (tests); `proxy` is needed in gateway mode only.
+  LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client,
+           std::unique_ptr<http::ReverseProxy> proxy = nullptr);
+  ~LoginApp() override;
 
   boost::asio::awaitable<http::Response> Handle(http::Request request) override;
 
+  // Gateway mode: spotauth's own paths (base path, callback) are read and handled as usual.
+  // Every other request goes to the app: on a public path as it is; signed in with the
+  // identity fields; otherwise a browser navigation is sent to log in (coming back to the same
+  // target) and anything else gets 401. X-Spotify-* fields and spotauth's cookies never reach
+  // the app.
+  bool InterceptsHeads() const override { return proxy_ != nullptr; }
+  boost::asio::awaitable<http::HeadVerdict> Intercept(http::RequestHead& head,
+                                                      const http::RequestContext& context) override;
+  http::Response PassOnFailed(const Error& error) override;
+
  private:
+  // Who the session cookie names, if anyone; `ended`: a session that the lookup found over.
+  struct Lookup {
+    std::optional<Identity> identity;
+    bool ended = false;
+  };
+  // The full paths of spotauth's routes, made once.
+  struct Routes {
+    explicit Routes(const std::string& base);
+    std::string prefix, home, login, logout, healthz, readyz, stylesheet, auth, userinfo;
+  };
+
+  boost::asio::awaitable<Result<Lookup>> LookUp(const http::RequestHead& head,
+                                                bool with_access_token);
+  // Adds what every answer of ours carries (HSTS over https).
+  http::Response Finish(http::Response response) const;
+  http::Response ProblemAnswer(const http::RequestHead& head, Problem problem) const {
+    return ProblemPage(head, problem, app_.config.base_path);
+  }
+  boost::asio::awaitable<http::Response> Auth(const http::Request& request);
+  boost::asio::awaitable<http::Response> UserInfo(const http::Request& request);
   boost::asio::awaitable<http::Response> Route(const http::Request& request);
   boost::asio::awaitable<http::Response> Home(const http::Request& request);
-  boost::asio::awaitable<http::Response> Login(const http::Request& request);
+  boost::asio::awaitable<http::Response> Login(const http::Request& request,
+                                               const boost::urls::url_view& url);
   boost::asio::awaitable<http::Response> Callback(const http::Request& request);
   boost::asio::awaitable<http::Response> LogoutPage(const http::Request& request);
   boost::asio::awaitable<http::Response> Logout(const http::Request& request);
@@ -48,7 +91,9 @@ class LoginApp final : public http::RequestHandler {
   boost::asio::awaitable<Result<void>> EndSession(const ActiveSession& session);
 
   AppContext& app_;
+  Routes routes_;
   std::unique_ptr<http::HttpClient> client_;
+  std::unique_ptr<http::ReverseProxy> proxy_;
   spotify::SpotifyAccounts accounts_;
   spotify::SpotifyApi api_;
   SessionService sessions_;

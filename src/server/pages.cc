@@ -7,13 +7,14 @@
 namespace spotauth::server {
 namespace {
 
-std::string Layout(std::string_view title, std::string_view body) {
+// `base`: where spotauth's routes live ("" or "/spotauth" in gateway mode).
+std::string Layout(std::string_view title, std::string_view body, std::string_view base) {
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>{} · spotauth</title><link rel=\"stylesheet\" href=\"{}\"></head>"
+      "<title>{} · spotauth</title><link rel=\"stylesheet\" href=\"{}{}\"></head>"
       "<body><main>{}</main></body></html>\n",
-      HtmlEscape(title), kStylesheetPath, body);
+      HtmlEscape(title), base, kStylesheetPath, body);
 }
 
 std::string RenderNowPlaying(const NowPlayingView& np) {
@@ -61,43 +62,50 @@ std::string RenderNowPlaying(const NowPlayingView& np) {
 
 }  // namespace
 
-std::string RenderSignedIn(const SignedInView& view) {
+std::string RenderSignedIn(const SignedInView& view, std::string_view base) {
   const std::string name = view.display_name.empty() ? view.user_id : view.display_name;
-  return Layout("Signed in",
-                fmt::format("<h1>Hello, <span id=\"display-name\">{}</span></h1>"
-                            "<p>Spotify user id: <code id=\"user-id\">{}</code></p>{}"
-                            "<form method=\"post\" action=\"/logout\">"
-                            "<input type=\"hidden\" name=\"token\" value=\"{}\">"
-                            "<button type=\"submit\" id=\"logout\">Log out</button></form>",
-                            HtmlEscape(name), HtmlEscape(view.user_id),
-                            RenderNowPlaying(view.now_playing), HtmlEscape(view.logout_token)));
+  return Layout(
+      "Signed in",
+      fmt::format("<h1>Hello, <span id=\"display-name\">{}</span></h1>"
+                  "<p>Spotify user id: <code id=\"user-id\">{}</code></p>{}"
+                  "<form method=\"post\" action=\"{}/logout\">"
+                  "<input type=\"hidden\" name=\"token\" value=\"{}\">"
+                  "<button type=\"submit\" id=\"logout\">Log out</button></form>",
+                  HtmlEscape(name), HtmlEscape(view.user_id), RenderNowPlaying(view.now_playing),
+                  base, HtmlEscape(view.logout_token)),
+      base);
 }
 
-std::string RenderSignedOut(std::string_view notice) {
+std::string RenderSignedOut(std::string_view notice, std::string_view base) {
   std::string note;
   if (!notice.empty()) note = fmt::format("<p class=\"notice\">{}</p>", HtmlEscape(notice));
   return Layout("Welcome",
                 fmt::format("<h1>spotauth</h1>{}<p>You are not signed in.</p>"
-                            "<p><a class=\"button\" id=\"login\" href=\"/login\">Log in with "
+                            "<p><a class=\"button\" id=\"login\" href=\"{}/login\">Log in with "
                             "Spotify</a></p>",
-                            note));
+                            note, base),
+                base);
 }
 
 std::string RenderProblem(unsigned status, std::string_view title, std::string_view message,
-                          bool offer_login) {
-  return Layout(title, fmt::format("<h1>{}</h1><p>{}</p><p class=\"status\">HTTP {}</p><p>"
-                                   "<a href=\"/\">Home</a>{}</p>",
-                                   HtmlEscape(title), HtmlEscape(message), status,
-                                   offer_login ? " · <a href=\"/login\">Log in again</a>" : ""));
+                          bool offer_login, std::string_view base) {
+  const std::string login =
+      offer_login ? fmt::format(" · <a href=\"{}/login\">Log in again</a>", base) : "";
+  return Layout(title,
+                fmt::format("<h1>{}</h1><p>{}</p><p class=\"status\">HTTP {}</p><p>"
+                            "<a href=\"/\">Home</a>{}</p>",
+                            HtmlEscape(title), HtmlEscape(message), status, login),
+                base);
 }
 
-std::string RenderLogoutConfirm(std::string_view logout_token) {
+std::string RenderLogoutConfirm(std::string_view logout_token, std::string_view base) {
   return Layout("Log out",
-                fmt::format("<h1>Log out?</h1><form method=\"post\" action=\"/logout\">"
+                fmt::format("<h1>Log out?</h1><form method=\"post\" action=\"{}/logout\">"
                             "<input type=\"hidden\" name=\"token\" value=\"{}\">"
                             "<button type=\"submit\" id=\"logout\">Log out</button></form>"
                             "<p><a href=\"/\">Back</a></p>",
-                            HtmlEscape(logout_token)));
+                            base, HtmlEscape(logout_token)),
+                base);
 }
 
 std::string_view Stylesheet() {

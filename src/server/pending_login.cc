@@ -15,10 +15,8 @@ std::string SealPendingLogins(std::span<const PendingLogin> logins, std::string_
   for (const PendingLogin& login : logins) {
     const auto expires =
         std::chrono::duration_cast<std::chrono::seconds>(login.expires_at.time_since_epoch());
-    list.push_back(json::object{{"s", login.state},
-                                {"v", login.verifier},
-                                {"e", expires.count()},
-                                {"r", login.return_to}});
+    list.push_back(json::object{
+        {"s", login.state}, {"v", login.verifier}, {"e", expires.count()}, {"r", login.return_to}});
   }
   return Base64UrlEncode(AeadSeal(key32, kLoginKeyId, json::serialize(list), cookie_name, random));
 }

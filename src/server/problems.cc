@@ -42,6 +42,16 @@ ProblemInfo Describe(Problem problem) {
       return {404, "Not found", "There is no page here.", false};
     case Problem::kMethodNotAllowed:
       return {405, "Method not allowed", "This page does not accept that method.", false};
+    case Problem::kAppUnavailable:
+      return {502, "The application is unavailable",
+              "The application behind this sign-in did not answer properly. Please try again in a "
+              "moment.",
+              false};
+    case Problem::kAppTimeout:
+      return {504, "The application is too slow",
+              "The application behind this sign-in did not answer in time. Please try again in a "
+              "moment.",
+              false};
     case Problem::kLogoutForbidden:
       return {403, "Logout refused", "Logging out needs the button on this site's own page.",
               false};

@@ -23,6 +23,8 @@ enum class Problem {
   kNotFound,
   kMethodNotAllowed,
   kLogoutForbidden,  // logout without a valid same-origin token
+  kAppUnavailable,   // gateway mode: the app could not be reached or answered badly
+  kAppTimeout,       // gateway mode: the app did not answer in time
 };
 
 struct ProblemInfo {

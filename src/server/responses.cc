@@ -4,12 +4,10 @@
 
 namespace spotauth::server {
 
-
 namespace {
 
-http::Response Base(const http::Request& request, unsigned status) {
+http::Response Base(const http::RequestHead& request, unsigned status) {
   http::Response response{static_cast<beast_http::status>(status), request.version()};
-  response.keep_alive(request.keep_alive());
   response.set(beast_http::field::cache_control, "no-store");
   response.set("X-Content-Type-Options", "nosniff");
   // same-origin: same-origin form posts carry their real Origin (logout checks it), and no
@@ -20,7 +18,7 @@ http::Response Base(const http::Request& request, unsigned status) {
 
 }  // namespace
 
-http::Response HtmlPage(const http::Request& request, unsigned status, std::string body) {
+http::Response HtmlPage(const http::RequestHead& request, unsigned status, std::string body) {
   http::Response response = Base(request, status);
   response.set(beast_http::field::content_type, "text/html; charset=utf-8");
   response.set("Content-Security-Policy", kContentSecurityPolicy);
@@ -30,20 +28,22 @@ http::Response HtmlPage(const http::Request& request, unsigned status, std::stri
   return response;
 }
 
-http::Response ProblemPage(const http::Request& request, Problem problem) {
+http::Response ProblemPage(const http::RequestHead& request, Problem problem,
+                           std::string_view base) {
   const ProblemInfo info = Describe(problem);
   return HtmlPage(request, info.status,
-                  RenderProblem(info.status, info.title, info.message, info.offer_login));
+                  RenderProblem(info.status, info.title, info.message, info.offer_login, base));
 }
 
-http::Response Redirect(const http::Request& request, unsigned status, std::string_view location) {
+http::Response Redirect(const http::RequestHead& request, unsigned status,
+                        std::string_view location) {
   http::Response response = Base(request, status);
   response.set(beast_http::field::location, location);
   response.prepare_payload();
   return response;
 }
 
-http::Response PlainText(const http::Request& request, unsigned status, std::string_view text) {
+http::Response PlainText(const http::RequestHead& request, unsigned status, std::string_view text) {
   http::Response response = Base(request, status);
   response.set(beast_http::field::content_type, "text/plain; charset=utf-8");
   response.body() = std::string(text);

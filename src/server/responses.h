@@ -15,11 +15,14 @@ inline constexpr std::string_view kContentSecurityPolicy =
     "frame-ancestors 'none'; base-uri 'none'";
 
 // A text/html page with Cache-Control: no-store, CSP, nosniff, no-referrer and
-// frame-ancestors none; version and keep-alive follow the request.
-http::Response HtmlPage(const http::Request& request, unsigned status, std::string body);
-http::Response ProblemPage(const http::Request& request, Problem problem);
+// frame-ancestors none; the version follows the request (keep-alive is the connection's call).
+http::Response HtmlPage(const http::RequestHead& request, unsigned status, std::string body);
+// `base`: where spotauth's routes live ("" or "/spotauth"), for the page's links.
+http::Response ProblemPage(const http::RequestHead& request, Problem problem,
+                           std::string_view base);
 // 303 for after a POST and for our own pages, 302 to Spotify, 308 to the public origin.
-http::Response Redirect(const http::Request& request, unsigned status, std::string_view location);
-http::Response PlainText(const http::Request& request, unsigned status, std::string_view text);
+http::Response Redirect(const http::RequestHead& request, unsigned status,
+                        std::string_view location);
+http::Response PlainText(const http::RequestHead& request, unsigned status, std::string_view text);
 
 }  // namespace spotauth::server

@@ -197,7 +197,7 @@ awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
   const std::string owner = HexEncode(app_.random.Bytes(16));
   auto timer = boost::asio::steady_timer(co_await boost::asio::this_coro::executor);
   // Waiters give up after about one upstream deadline, so a page still answers in time.
-  const auto give_up = std::chrono::steady_clock::now() + app_.config.upstream_timeout + 200ms;
+  const auto give_up = std::chrono::steady_clock::now() + app_.config.spotify_timeout + 200ms;
   while (true) {
     auto leased = co_await app_.store.TryLock(session.key, owner, app_.clock.Now() + kRefreshLease);
     if (!leased) {

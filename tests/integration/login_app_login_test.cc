@@ -258,7 +258,7 @@ TEST(LoginFlow, TokenEndpoint503Gives502) {
 }
 
 TEST(LoginFlow, SlowTokenEndpointGives504WithinTheDeadline) {
-  LoginHarness harness({.extra = {{"SPOTAUTH_UPSTREAM_TIMEOUT_MS", "300"}}});
+  LoginHarness harness({.extra = {{"SPOTAUTH_SPOTIFY_TIMEOUT_MS", "300"}}});
   harness.spotify().AddFault("/api/token",
                              {.kind = fake_spotify::FakeFaultKind::kDelay, .delay = 2000ms});
   TestBrowser browser;

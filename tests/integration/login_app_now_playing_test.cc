@@ -91,7 +91,7 @@ TEST(NowPlaying, ResetAndMalformedUpstreamKeepThePage) {
 
 TEST(NowPlaying, SlowUpstreamStillAnswersWithinTheDeadline) {
   LoginHarness harness(
-      {.extra = {{"SPOTAUTH_NOW_PLAYING_CACHE", "0"}, {"SPOTAUTH_UPSTREAM_TIMEOUT_MS", "300"}}});
+      {.extra = {{"SPOTAUTH_NOW_PLAYING_CACHE", "0"}, {"SPOTAUTH_SPOTIFY_TIMEOUT_MS", "300"}}});
   TestBrowser browser;
   LogIn(harness, browser);
   harness.spotify().AddFault(kPlayingPath, {.kind = FakeFaultKind::kDelay, .delay = 1500ms});

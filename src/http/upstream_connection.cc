@@ -1,0 +1,190 @@
+#include "http/upstream_connection.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <cerrno>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "http/message.h"
+#include "http/resolve.h"
+
+namespace spotauth::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+
+// A pooled connection whose peer has already closed would only fail the next request; a
+// non-blocking peek notices that without consuming anything.
+bool LooksClosed(beast::tcp_stream& transport, bool tls) {
+  char byte = 0;
+  ssize_t n = ::recv(transport.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return true;
+  if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
+  // Unsolicited bytes break HTTP framing; over TLS they may be a session ticket, so keep it
+  // and let the retry cover a close_notify.
+  return !tls;
+}
+
+}  // namespace
+
+UpstreamConnection::UpstreamConnection(asio::any_io_executor executor, ssl::context* tls_context,
+                                       std::size_t max_buffer)
+    : buffer(max_buffer) {
+  if (tls_context != nullptr) {
+    stream.emplace<TlsStream>(executor, *tls_context);
+  } else {
+    stream.emplace<beast::tcp_stream>(executor);
+  }
+}
+
+beast::tcp_stream& UpstreamConnection::Tcp() {
+  if (auto* tls = std::get_if<TlsStream>(&stream)) return tls->next_layer();
+  return std::get<beast::tcp_stream>(stream);
+}
+
+bool IsPeerClosed(const error_code& ec) {
+  return ec == beast_http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_aborted || ec == ssl::error::stream_truncated;
+}
+
+Error MapIoError(const error_code& ec, std::string_view step, const std::string& origin) {
+  std::string message = std::string(step) + " " + origin + ": " + ec.message();
+  if (ec == beast::error::timeout) {
+    return Error{ErrorCode::kTimeout, std::string(step) + " " + origin + ": deadline passed", {}};
+  }
+  if (ec == beast_http::error::body_limit || ec == beast_http::error::header_limit ||
+      ec == beast_http::error::buffer_overflow) {
+    return Error{ErrorCode::kTooLarge, std::move(message), {}};
+  }
+  if (IsPeerClosed(ec)) return Error{ErrorCode::kUnavailable, std::move(message), {}};
+  if (ec.category() == asio::error::get_ssl_category() ||
+      ec.category() == ssl::error::get_stream_category()) {
+    return Error{ErrorCode::kTls, std::move(message), {}};
+  }
+  if (ec.category() == beast_http::make_error_code(beast_http::error::partial_message).category()) {
+    return Error{ErrorCode::kUpstreamProtocol, std::move(message), {}};
+  }
+  return Error{ErrorCode::kUnavailable, std::move(message), {}};
+}
+
+asio::awaitable<Result<UpstreamConnectionPtr>> ConnectUpstream(asio::any_io_executor executor,
+                                                               const RequestUrl& url,
+                                                               ssl::context* tls_context,
+                                                               std::size_t max_buffer,
+                                                               SteadyClock::time_point deadline) {
+  const std::string origin = url.Origin();
+  std::vector<tcp::endpoint> endpoints;
+  if (url.host_is_ip) {
+    error_code ec;
+    auto address = asio::ip::make_address(url.host, ec);
+    if (ec) co_return MakeError(ErrorCode::kInvalidArgument, "bad IP address in " + origin);
+    endpoints.emplace_back(address, url.port);
+  } else {
+    SPOTAUTH_CO_TRY_ASSIGN(endpoints,
+                           co_await ResolveBefore(executor, url.host, url.port, deadline));
+  }
+
+  auto connection =
+      std::make_unique<UpstreamConnection>(executor, url.tls ? tls_context : nullptr, max_buffer);
+  beast::tcp_stream& transport = connection->Tcp();
+  transport.expires_at(deadline);
+  auto [connect_ec, endpoint] = co_await transport.async_connect(endpoints, kToken);
+  std::ignore = endpoint;
+  if (connect_ec) co_return tl::unexpected(MapIoError(connect_ec, "connecting to", origin));
+  // Requests are small and latency-bound; Nagle would hold the last segment for an ACK.
+  error_code ignored;
+  transport.socket().set_option(tcp::no_delay(true), ignored);
+
+  auto* tls = std::get_if<TlsStream>(&connection->stream);
+  if (tls == nullptr) co_return connection;
+
+  SSL* handle = tls->native_handle();
+  // SNI carries names only (RFC 6066 §3); an IP literal is checked against IP SANs instead.
+  if (!url.host_is_ip && SSL_set_tlsext_host_name(handle, url.host.c_str()) != 1) {
+    co_return MakeError(ErrorCode::kTls, "setting SNI for " + origin);
+  }
+  X509_VERIFY_PARAM* param = SSL_get0_param(handle);
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  const int set = url.host_is_ip
+                      ? X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str())
+                      : X509_VERIFY_PARAM_set1_host(param, url.host.data(), url.host.size());
+  if (set != 1) co_return MakeError(ErrorCode::kTls, "setting the expected peer for " + origin);
+
+  auto [handshake_ec] = co_await tls->async_handshake(ssl::stream_base::client, kToken);
+  if (handshake_ec) {
+    if (handshake_ec == beast::error::timeout) {
+      co_return tl::unexpected(MapIoError(handshake_ec, "TLS handshake with", origin));
+    }
+    const long verify = SSL_get_verify_result(handle);
+    if (verify != X509_V_OK) {
+      co_return MakeError(ErrorCode::kTls, "certificate of " + origin + " rejected: " +
+                                               X509_verify_cert_error_string(verify));
+    }
+    Error error = MapIoError(handshake_ec, "TLS handshake with", origin);
+    // A peer that drops the connection mid-handshake is most likely not speaking TLS.
+    if (error.code == ErrorCode::kUnavailable || error.code == ErrorCode::kUpstreamProtocol) {
+      error.code = ErrorCode::kTls;
+    }
+    co_return tl::unexpected(std::move(error));
+  }
+  co_return connection;
+}
+
+UpstreamConnectionPtr IdleConnections::Take(const std::string& origin) {
+  auto it = idle_.find(origin);
+  if (it == idle_.end()) return nullptr;
+  auto& connections = it->second;
+  const auto now = SteadyClock::now();
+  UpstreamConnectionPtr found;
+  // Most recently used first: it is the least likely to have been closed by the peer.
+  while (!connections.empty() && !found) {
+    UpstreamConnectionPtr candidate = std::move(connections.back());
+    connections.pop_back();
+    if (now - candidate->idle_since <= idle_lifetime_ &&
+        !LooksClosed(candidate->Tcp(), candidate->IsTls())) {
+      found = std::move(candidate);
+    }
+  }
+  if (connections.empty()) idle_.erase(it);
+  return found;
+}
+
+void IdleConnections::Return(const std::string& origin, UpstreamConnectionPtr connection) {
+  if (max_per_origin_ == 0) return;
+  connection->idle_since = SteadyClock::now();
+  auto& connections = idle_[origin];
+  connections.push_back(std::move(connection));
+  while (connections.size() > max_per_origin_ ||
+         (!connections.empty() &&
+          connections.front()->idle_since + idle_lifetime_ < SteadyClock::now())) {
+    connections.pop_front();
+  }
+}
+
+std::size_t IdleConnections::Count() const {
+  std::size_t count = 0;
+  for (const auto& [origin, connections] : idle_) count += connections.size();
+  return count;
+}
+
+}  // namespace spotauth::http
