@@ -218,10 +218,15 @@ asio::awaitable<Result<PassOnOutcome>> ReverseProxy::Forward(
     }
     exchange.closed_before_answer = false;
     exchange.upstream_reusable = false;
-    Result<PassOnOutcome> outcome =
-        connection->IsTls()
-            ? co_await Run(std::get<TlsStream>(connection->stream), *connection, exchange)
-            : co_await Run(std::get<beast::tcp_stream>(connection->stream), *connection, exchange);
+    // Not a conditional expression around the two co_awaits: GCC 12 destroys the result of
+    // such an expression twice.
+    Result<PassOnOutcome> outcome = PassOnOutcome{};
+    if (connection->IsTls()) {
+      outcome = co_await Run(std::get<TlsStream>(connection->stream), *connection, exchange);
+    } else {
+      outcome =
+          co_await Run(std::get<beast::tcp_stream>(connection->stream), *connection, exchange);
+    }
     if (!outcome && reused && may_resend && exchange.closed_before_answer && attempt == 0) {
       continue;
     }
