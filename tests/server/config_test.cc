@@ -273,3 +273,83 @@ TEST(Config, PkceIsOnByDefaultAndCanBeTurnedOffOnlyWithASecret) {
 
 }  // namespace
 }  // namespace spotauth::server
+
+namespace spotauth::server {
+namespace {
+
+TEST(GatewayConfig, UpstreamTurnsOnGatewayModeWithItsOwnCallback) {
+  Settings s = Minimal();
+  s["SPOTAUTH_UPSTREAM"] = "http://127.0.0.1:8080/";
+  s["SPOTAUTH_PORT"] = "5003";
+  auto config = BuildConfig(s, "/srv");
+  ASSERT_TRUE(config) << config.error().front();
+  EXPECT_TRUE(config->Gateway());
+  EXPECT_EQ(config->upstream, "http://127.0.0.1:8080");
+  EXPECT_EQ(config->base_path, "/spotauth");
+  EXPECT_EQ(config->redirect_uri, "http://127.0.0.1:5003/spotauth/callback");
+  EXPECT_EQ(config->callback_path, "/spotauth/callback");
+  EXPECT_EQ(config->app_timeout, std::chrono::seconds(30));
+  EXPECT_FALSE(config->pass_access_token);
+}
+
+TEST(GatewayConfig, WithoutUpstreamNothingChanges) {
+  auto config = BuildConfig(Minimal(), "/srv");
+  ASSERT_TRUE(config);
+  EXPECT_FALSE(config->Gateway());
+  EXPECT_EQ(config->base_path, "");
+  EXPECT_EQ(config->callback_path, "/callback");
+}
+
+TEST(GatewayConfig, GatewaySettingsWithoutUpstreamAreProblems) {
+  Settings s = Minimal();
+  s["SPOTAUTH_PUBLIC_PATHS"] = "/static/";
+  s["SPOTAUTH_PASS_ACCESS_TOKEN"] = "1";
+  auto config = BuildConfig(s, "/srv");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().size(), 2u);
+  EXPECT_NE(config.error()[0].find("needs SPOTAUTH_UPSTREAM"), std::string::npos);
+}
+
+TEST(GatewayConfig, UpstreamMustBeAnHttpOrigin) {
+  for (const char* bad : {"ftp://127.0.0.1:21", "127.0.0.1:8080", "http://127.0.0.1:8080/app",
+                          "http://user:pw@127.0.0.1:8080", "http://127.0.0.1:8080/?x=1"}) {
+    Settings s = Minimal();
+    s["SPOTAUTH_UPSTREAM"] = bad;
+    auto config = BuildConfig(s, "/srv");
+    ASSERT_FALSE(config) << bad;
+    EXPECT_NE(config.error().front().find("SPOTAUTH_UPSTREAM"), std::string::npos) << bad;
+  }
+  Settings s = Minimal();
+  s["SPOTAUTH_UPSTREAM"] = "https://app.internal:8443";
+  auto config = BuildConfig(s, "/srv");
+  ASSERT_TRUE(config);
+  EXPECT_FALSE(config->allow_plain_http_app);
+}
+
+TEST(GatewayConfig, PublicPathsAreTrimmedPrefixesOutsideSpotauth) {
+  Settings s = Minimal();
+  s["SPOTAUTH_UPSTREAM"] = "http://127.0.0.1:8080";
+  s["SPOTAUTH_PUBLIC_PATHS"] = " /static/ ,/favicon.ico,,";
+  auto config = BuildConfig(s, "/srv");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->public_paths, (std::vector<std::string>{"/static/", "/favicon.ico"}));
+  s["SPOTAUTH_PUBLIC_PATHS"] = "static/,/spotauth/login";
+  auto bad = BuildConfig(s, "/srv");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().size(), 2u);
+}
+
+TEST(GatewayConfig, OldTimeoutNameStillWorksWithAWarning) {
+  Settings s = Minimal();
+  s["SPOTAUTH_UPSTREAM_TIMEOUT_MS"] = "900";
+  auto config = BuildConfig(s, "/srv");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->spotify_timeout, std::chrono::milliseconds(900));
+  ASSERT_EQ(config->warnings.size(), 1u);
+  EXPECT_NE(config->warnings[0].find("SPOTAUTH_SPOTIFY_TIMEOUT_MS"), std::string::npos);
+  s["SPOTAUTH_SPOTIFY_TIMEOUT_MS"] = "700";  // the new name wins
+  EXPECT_EQ(BuildConfig(s, "/srv")->spotify_timeout, std::chrono::milliseconds(700));
+}
+
+}  // namespace
+}  // namespace spotauth::server
