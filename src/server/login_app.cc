@@ -322,13 +322,17 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
 }
 
 awaitable<http::Response> LoginApp::Login(const http::Request& request, const urls::url_view& url) {
-  // ?rd=: where the browser lands after the login, if it is a path on this origin.
+  // ?rd=, or X-Auth-Request-Redirect (how nginx's auth_request snippet passes the original
+  // target, which nginx cannot percent-encode into a query): where the browser lands after the
+  // login, if it is a path on this origin.
   std::string return_to = "/";
-  if (auto query = http::ParseForm(url.encoded_query())) {
-    if (auto rd = http::FindParam(*query, "rd"); rd && IsLocalReturnPath(*rd)) {
-      return_to = std::string(*rd);
-    }
+  std::optional<std::string_view> rd;
+  auto query = http::ParseForm(url.encoded_query());
+  if (query) rd = http::FindParam(*query, "rd");
+  if (!rd && request.find("X-Auth-Request-Redirect") != request.end()) {
+    rd = Sv(request["X-Auth-Request-Redirect"]);
   }
+  if (rd && IsLocalReturnPath(*rd)) return_to = std::string(*rd);
   auto session = co_await sessions_.Load(FindCookies(request, app_.cookies.session));
   if (session && *session) co_return Redirect(request, 303, return_to);
   const LoginStart start =

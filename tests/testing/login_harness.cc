@@ -38,10 +38,12 @@ LoginHarness::LoginHarness(HarnessOptions options)
   spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
 
   port_ = FreePort();
-  const std::string redirect = "http://127.0.0.1:" + std::to_string(port_) + "/callback";
+  const std::string redirect = options_.redirect_uri.empty()
+                                   ? "http://127.0.0.1:" + std::to_string(port_) + "/callback"
+                                   : options_.redirect_uri;
   spotify_state_ = std::make_unique<fake_spotify::FakeSpotifyState>(clock, random_);
   fake_spotify::AddDemoDefaults(*spotify_state_, kClientId, options_.pkce ? "" : kClientSecret,
-                           {redirect});
+                                {redirect});
   spotify_state_->SetAutoApprove(options_.auto_approve, "demo-user");
   http::ListenerOptions fake_options;
   fake_options.access_log = false;

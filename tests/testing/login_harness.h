@@ -16,12 +16,12 @@
 
 #include "core/clock.h"
 #include "core/random.h"
-#include "http/beast_http_client.h"
-#include "server/app_context.h"
-#include "server/config.h"
-#include "http/listener.h"
 #include "fake_spotify/handler.h"
 #include "fake_spotify/state.h"
+#include "http/beast_http_client.h"
+#include "http/listener.h"
+#include "server/app_context.h"
+#include "server/config.h"
 #include "store/session_store.h"
 
 namespace spotauth::server::testing {
@@ -32,6 +32,8 @@ struct HarnessOptions {
   std::string store = "memory";  // or "sqlite:///path"
   Settings extra;                // more settings for the server
   unsigned threads = 2;
+  // Registered with the stand-in and configured; empty: http://127.0.0.1:{port}/callback.
+  std::string redirect_uri;
 };
 
 class LoginHarness {
