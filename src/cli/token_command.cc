@@ -169,10 +169,11 @@ int Refresh(const TokenSettings& settings, const std::string& path,
   auto client = http::BeastHttpClient::Create(io.get_executor(), ClientOptions(settings), tls);
   spotify::SpotifyAccounts accounts(*client, clock, settings.credentials, settings.accounts_url);
   Result<spotify::FreshToken> fresh = MakeError(ErrorCode::kInternal, "the refresh did not finish");
-  boost::asio::co_spawn(io, spotify::ReadFreshToken(accounts, clock, path),
-                        [&fresh](std::exception_ptr error, Result<spotify::FreshToken> result) {
-                          if (!error) fresh = std::move(result);
-                        });
+  boost::asio::co_spawn(
+      io, spotify::ReadFreshToken(accounts, clock, path),
+      [&fresh](const std::exception_ptr& error, Result<spotify::FreshToken> result) {
+        if (!error) fresh = std::move(result);
+      });
   io.run();
   if (!fresh) {
     switch (fresh.error().code) {

@@ -53,8 +53,8 @@ class Fd {
   ~Fd() {
     if (fd_ >= 0) ::close(fd_);
   }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
+  int Get() const { return fd_; }
+  int Release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -114,11 +114,11 @@ Result<Token> ParseTokenFile(std::string_view text) {
 
 Result<Token> ReadTokenFile(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return FileError(path, "cannot be read: " + SystemReason());
+  if (fd.Get() < 0) return FileError(path, "cannot be read: " + SystemReason());
   std::string text;
   std::array<char, 4096> buffer{};
   while (text.size() <= kMaxTokenFileBytes) {
-    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    const ssize_t n = ::read(fd.Get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return FileError(path, "cannot be read: " + SystemReason());
     if (n == 0) break;
@@ -139,19 +139,19 @@ Result<void> WriteTokenFile(const std::string& path, const Token& token) {
   temp_name.append(target.filename().string()).append(".tmp-XXXXXX");
   std::string temp = (target.parent_path() / temp_name).string();
   Fd fd(::mkostemp(temp.data(), O_CLOEXEC));  // created 0600
-  if (fd.get() < 0) return FileError(path, "cannot be written: " + SystemReason());
+  if (fd.Get() < 0) return FileError(path, "cannot be written: " + SystemReason());
   const auto fail = [&](std::string_view step) {
     const std::string reason = SystemReason();
     ::unlink(temp.c_str());
     return FileError(path, "cannot be written (" + std::string(step) + "): " + reason);
   };
   // mkstemp already gives 0600; the explicit mode documents it and survives an odd libc.
-  if (::fchmod(fd.get(), S_IRUSR | S_IWUSR) != 0) return fail("chmod");
-  if (!WriteAll(fd.get(), TokenFileJson(token))) return fail("write");
+  if (::fchmod(fd.Get(), S_IRUSR | S_IWUSR) != 0) return fail("chmod");
+  if (!WriteAll(fd.Get(), TokenFileJson(token))) return fail("write");
   // Durable before it becomes visible: otherwise a crash could leave an empty file in place of
   // a token whose refresh token Spotify has already rotated away.
-  if (::fsync(fd.get()) != 0) return fail("fsync");
-  if (::close(fd.release()) != 0) return fail("close");
+  if (::fsync(fd.Get()) != 0) return fail("fsync");
+  if (::close(fd.Release()) != 0) return fail("close");
   if (::rename(temp.c_str(), path.c_str()) != 0) return fail("rename");
   const std::string dir = target.parent_path().empty() ? "." : target.parent_path().string();
   if (const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
@@ -164,20 +164,20 @@ Result<void> WriteTokenFile(const std::string& path, const Token& token) {
 Result<TokenFileLock> TokenFileLock::Acquire(const std::string& path) {
   for (;;) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return FileError(path, "cannot be opened: " + SystemReason());
+    if (fd.Get() < 0) return FileError(path, "cannot be opened: " + SystemReason());
     int locked;
     do {
-      locked = ::flock(fd.get(), LOCK_EX);
+      locked = ::flock(fd.Get(), LOCK_EX);
     } while (locked != 0 && errno == EINTR);
     if (locked != 0) return FileError(path, "cannot be locked: " + SystemReason());
     // The holder before us may have replaced the file: then we hold a lock on the old inode,
     // which nobody else will look at, and must lock the new one instead.
     struct stat held {};
     struct stat named {};
-    if (::fstat(fd.get(), &held) != 0) return FileError(path, "cannot be read: " + SystemReason());
+    if (::fstat(fd.Get(), &held) != 0) return FileError(path, "cannot be read: " + SystemReason());
     if (::stat(path.c_str(), &named) == 0 && named.st_dev == held.st_dev &&
         named.st_ino == held.st_ino) {
-      return TokenFileLock(fd.release());
+      return TokenFileLock(fd.Release());
     }
   }
 }
