@@ -1,5 +1,6 @@
 // spotauth: the sign-in server (serve), the server against the built-in stand-in Spotify
-// (demo), the stand-in alone (fake-spotify), a secret generator (gen-secret) and the version.
+// (demo), the stand-in alone (fake-spotify), a user token for scripts (token), a secret generator
+// (gen-secret) and the version.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "cli/demo_command.h"
 #include "cli/fake_spotify_command.h"
 #include "cli/server_runner.h"
+#include "cli/token_command.h"
 #include "cli/version.h"
 #include "core/encoding.h"
 #include "core/random.h"
@@ -96,6 +98,10 @@ int main(int argc, char** argv) try {
 
   auto* gen_secret = app.add_subcommand("gen-secret", "print a new random SPOTAUTH_SECRET");
 
+  // token
+  spotauth::cli::TokenOptions token_options;
+  auto* token = spotauth::cli::AddTokenCommand(app, token_options);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*version) {
@@ -109,6 +115,7 @@ int main(int argc, char** argv) try {
   }
   if (*fake) return spotauth::cli::RunFakeSpotify(fake_options);
   if (*demo) return spotauth::cli::RunDemo(demo_options);
+  if (*token) return spotauth::cli::RunToken(token_options, spotauth::cli::ProcessEnvironment);
 
   Settings file;
   std::vector<std::string> problems;  // the file's, then the whole configuration's: all at once
