@@ -101,6 +101,8 @@ cpu_ticks() {
 cpu_pids_for() {
   if [[ $1 == ceiling-* ]]; then
     pgrep -P "$nginx_pid" | tr '\n' ' '
+  elif [[ $1 == proxyref-* ]]; then
+    pgrep -P "$proxyref_pid" | tr '\n' ' '
   else
     echo "${CPU_PIDS:-$SRV_PID}"
   fi
@@ -242,6 +244,42 @@ start_server logged memory 5 SPOTAUTH_ACCESS_LOG=1
 cookie=$(login_once "$SRV_URL")
 measure home-logged "$SRV_URL/" wrk_report.lua -H "Cookie: $cookie"
 stop_server "$SRV_PID"
+
+# 1c. Gateway mode: a signed-in request through spotauth to a fast app (nginx's /app/ on the
+# upstream port), beside nginx proxy_pass to the same app in the same rounds (its own nginx, as
+# many workers as spotauth has loops, keep-alive to the app like spotauth's pool).
+free_port
+proxyref_port=$PORT
+mkdir -p "$tmp/proxyref"
+{
+  echo "daemon off; worker_processes $(nproc); pid $tmp/proxyref/nginx.pid;"
+  echo "error_log $tmp/proxyref/error.log warn; events { worker_connections 4096; }"
+  echo "http { access_log off; keepalive_requests 10000000; keepalive_timeout 120s;"
+  for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $tmp/proxyref/$t;"; done
+  echo "  upstream app { server 127.0.0.1:$upstream_port; keepalive 64; }"
+  echo "  server { listen 127.0.0.1:$proxyref_port; location / { proxy_pass http://app;"
+  echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }"
+} >"$tmp/proxyref/nginx.conf"
+"$nginx_bin" -p "$tmp/proxyref/" -c "$tmp/proxyref/nginx.conf" -e "$tmp/proxyref/error.log" &
+proxyref_pid=$!
+pids+=("$proxyref_pid")
+wait_listening "$proxyref_port" "$proxyref_pid" || die "the proxy_pass nginx did not start: $(cat "$tmp/proxyref/error.log")"
+start_server gateway memory 5 SPOTAUTH_UPSTREAM="$upstream_url"
+headers=$(curl -fsS -o /dev/null -D - "$SRV_URL/spotauth/login" | tr -d '\r')
+state=$(sed -n 's/^[Ll]ocation: .*[?&]state=\([^&]*\).*/\1/p' <<<"$headers")
+login=$(sed -n 's/^[Ss]et-[Cc]ookie: \(spotauth_login=[^;]*\).*/\1/p' <<<"$headers")
+headers=$(curl -fsS -o /dev/null -D - -H "Cookie: $login" "$SRV_URL/callback?code=bench-code&state=$state" | tr -d '\r')
+cookie=$(sed -n 's/^[Ss]et-[Cc]ookie: \(spotauth=[^;]*\).*/\1/p' <<<"$headers")
+curl -fsS -H "Cookie: $cookie" "$SRV_URL/app/page" | grep -q 'Hello from the app' || die "gateway: the app's page does not come through"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$SRV_URL/app/page")" = 401 ] || die "gateway: an anonymous request was not refused"
+log "measuring gateway ($rounds rounds of ${round_s} s each, interleaved with nginx proxy_pass)"
+for ((r = 1; r <= rounds; r++)); do
+  wrk_once proxyref-gateway "http://127.0.0.1:$proxyref_port/app/page" wrk_report.lua
+  wrk_once gateway "$SRV_URL/app/page" wrk_report.lua -H "Cookie: $cookie"
+done
+stop_server "$SRV_PID"
+kill -TERM "$proxyref_pid" 2>/dev/null || true
+wait "$proxyref_pid" 2>/dev/null || true
 
 # 2. memory store, now-playing cache off: every page asks the upstream.
 start_server nocache memory 0
@@ -397,11 +435,11 @@ wait "$nginx_pid" 2>/dev/null || true
 # LABEL KEY: "value ratio ceiling": medians of the rounds, and the median of the per-round
 # ratios (each spotauth round over the ceiling round just before it), which cancels most of
 # the drift of a shared machine.
-ratio_row() {
-  local v c r
+ratio_row() {  # LABEL KEY [REFERENCE_LABEL, default ceiling-LABEL]
+  local v c r ref=${3:-ceiling-$1}
   v=$(med "$1" "$2")
-  c=$(med "ceiling-$1" rps)
-  r=$(paste <(field "$tmp/res/ceiling-$1" rps) <(field "$tmp/res/$1" "$2") |
+  c=$(med "$ref" rps)
+  r=$(paste <(field "$tmp/res/$ref" rps) <(field "$tmp/res/$1" "$2") |
     awk '$1 > 0 {printf "%.6f\n", $2 / $1}' | median)
   echo "$v $r $c"
 }
@@ -420,6 +458,7 @@ read -r redis_logins_ps redis_logins_ratio redis_logins_ceiling < <(ratio_row lo
 read -r lb1_rps lb1_ratio lb1_ceiling < <(ratio_row home-redis-lb1 rps)
 read -r lb2_rps lb2_ratio lb2_ceiling < <(ratio_row home-redis-lb2 rps)
 read -r logged_rps logged_ratio logged_ceiling < <(ratio_row home-logged rps)
+read -r gateway_rps gateway_ratio gateway_ref < <(ratio_row gateway rps proxyref-gateway)
 redis_vs_sqlite=$(awk -v r="$redis_ratio" -v s="$sqlite_ratio" 'BEGIN {if (s + 0 > 0) printf "%.2f", r / s; else print "nan"}')
 lb2_vs_lb1=$(awk -v a="$lb2_ratio" -v b="$lb1_ratio" 'BEGIN {if (b + 0 > 0) printf "%.2f", a / b; else print "nan"}')
 # CPU per request (per login for logins), medians over rounds, in microseconds; and the ratio
@@ -429,10 +468,10 @@ cpu_us() {  # LABEL [UNIT_KEY]
   paste <(field "$tmp/res/$1" cpu_ms) <(field "$tmp/res/$1" "${2:-requests}") |
     awk '$2 > 0 {printf "%.3f\n", $1 * 1000 / $2}' | median
 }
-cpu_cell() {  # LABEL [UNIT_KEY]: "X µs (nginx Y µs: Z×)"
+cpu_cell() {  # LABEL [UNIT_KEY] [REFERENCE_LABEL]: "X µs (nginx Y µs: Z×)"
   local s c
   s=$(cpu_us "$1" "${2:-requests}")
-  c=$(cpu_us "ceiling-$1")
+  c=$(cpu_us "${3:-ceiling-$1}")
   awk -v s="$s" -v c="$c" 'BEGIN {if (s == "nan" || c == "nan" || s + 0 == 0) print "n/a"; else printf "%.1f µs (nginx %.1f µs: %.2f×)", s, c, c / s}'
 }
 
@@ -477,6 +516,7 @@ x() { fmt "$1" 2; }
   echo "| nginx static page (the ceiling) | $(fmt "$all_ceiling" 0) req/s, p99 $(fmt "$ceiling_p99" 2) ms | 1 | | | $(cat "$tmp"/res/ceiling-* | awk '{r = c = ""; for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "requests") r = kv[2]; if (kv[1] == "cpu_ms") c = kv[2]} if (r > 0) printf "%.3f\n", c * 1000 / r}' | median | awk '{printf "%.1f µs", $1}') |"
   echo "| logged-in \`GET /\`, memory store, now-playing cache 5 s | $(fmt "$home_rps" 0) req/s | $(x "$home_ratio") (nginx $(fmt "$home_ceiling" 0)) | ≥ 0.5× | $(verdict "$home_ratio" ">=" 0.5) | $(cpu_cell home) |"
   echo "| logged-in \`GET /\`, memory store, access log on | $(fmt "$logged_rps" 0) req/s | $(x "$logged_ratio") (nginx $(fmt "$logged_ceiling" 0)) | CPU ≤ 1.1× the log off | $(verdict "$log_cost" "<=" 1.1) ($(fmt "$log_cost" 2)× the CPU per request of the row above) | $(cpu_cell home-logged) |"
+  echo "| gateway: a signed-in request through spotauth to a fast app | $(fmt "$gateway_rps" 0) req/s, p99 $(fmt "$(med gateway p99_us | awk '{print $1 / 1000}')" 2) ms | $(x "$gateway_ratio") (nginx \`proxy_pass\` to the same app: $(fmt "$gateway_ref" 0) req/s, p99 $(fmt "$(med proxyref-gateway p99_us | awk '{print $1 / 1000}')" 2) ms) | – | | $(cpu_cell gateway requests proxyref-gateway) |"
   echo "| logged-in \`GET /\`, memory store, cache off | $(fmt "$nocache_rps" 0) req/s, p99 $(fmt "$nocache_p99" 2) ms | $(x "$nocache_ratio") (nginx $(fmt "$nocache_ceiling" 0)) | – | | $(cpu_cell home-nocache) |"
   echo "| logged-in \`GET /\`, SQLite store | $(fmt "$sqlite_rps" 0) req/s, p99 $(fmt "$sqlite_p99" 2) ms | $(x "$sqlite_ratio") (nginx $(fmt "$sqlite_ceiling" 0)) | ≥ 0.45× | $(verdict "$sqlite_ratio" ">=" 0.45) | $(cpu_cell home-sqlite) |"
   echo "| \`GET /login\` (memory store) | $(fmt "$login_rps" 0) req/s | $(x "$login_ratio") (nginx $(fmt "$login_ceiling" 0)) | ≥ 0.6× | $(verdict "$login_ratio" ">=" 0.6) | $(cpu_cell login) |"
@@ -509,7 +549,7 @@ x() { fmt "$1" 2; }
   echo "## Per-round figures"
   echo
   echo '```'
-  for f in ceiling-home home ceiling-home-logged home-logged ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood \
+  for f in ceiling-home home ceiling-home-logged home-logged proxyref-gateway gateway ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood \
     ceiling-home-redis home-redis ceiling-logins-redis logins-redis ceiling-home-redis-lb1 home-redis-lb1 ceiling-home-redis-lb2 home-redis-lb2; do
     [ -f "$tmp/res/$f" ] && sed "s/^BENCH /$f: /" "$tmp/res/$f"
   done

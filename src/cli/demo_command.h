@@ -12,6 +12,7 @@ struct DemoOptions {
   std::string store = "memory";
   bool pkce = false;          // public client: no secret, PKCE
   bool auto_approve = false;  // skip the stand-in's consent page
+  std::string upstream;       // gateway mode in front of this app (SPOTAUTH_UPSTREAM)
 };
 
 // Runs until SIGINT or SIGTERM; returns the exit code.

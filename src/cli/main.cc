@@ -84,6 +84,9 @@ int main(int argc, char** argv) try {
   demo->add_option("--store", demo_options.store, "session store (default memory)");
   demo->add_flag("--pkce", demo_options.pkce, "act as a public client (PKCE, no secret)");
   demo->add_flag("--auto-approve", demo_options.auto_approve, "skip the consent page");
+  demo->add_option(
+      "--upstream", demo_options.upstream,
+      "gateway mode: sign in with the stand-in, then show this app (http://host:port)");
 
   // fake-spotify
   spotauth::cli::FakeSpotifyCommandOptions fake_options;

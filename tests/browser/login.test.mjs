@@ -201,3 +201,48 @@ describe('login through the browser', () => {
       await expectSignedOut(page);
     }));
 });
+
+// Gateway mode: run.sh's second demo stands in front of the echo app (which answers with what
+// reached it, as JSON).
+const gateway = process.env.SPOTAUTH_GATEWAY_URL;
+
+describe('spotauth in front of an app (gateway mode)', { skip: !gateway && 'no gateway demo' }, () => {
+  test('a person opening a page of the app logs in at Spotify and lands on that page',
+    { timeout: kTestTimeout }, () => withPage('gateway', async (page, context) => {
+      const target = `${gateway}/reports/2026?month=11&q=caf%C3%A9`;
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/authorize' && url.origin !== gateway),
+        page.goto(target),
+      ]);
+      await page.locator('input[name="user"][value="demo-user"]').check();
+      await Promise.all([
+        page.waitForURL(target),
+        page.locator('button[value="approve"]').click(),
+      ]);
+      // The app's answer: what reached it.
+      const echo = JSON.parse(await page.locator('body').innerText());
+      assert.equal(echo.target, '/reports/2026?month=11&q=caf%C3%A9');
+      const headers = Object.fromEntries(echo.headers.map(([k, v]) => [k.toLowerCase(), v]));
+      assert.equal(headers['x-spotify-user-id'], 'demo-user');
+      assert.equal(decodeURIComponent(headers['x-spotify-display-name']), 'Demo User');
+      assert.ok(!(headers.cookie || '').includes('spotauth'), 'spotauth cookies stay out');
+      await page.screenshot({ path: path.join(shots, 'gateway-app.png'), fullPage: true });
+
+      // spotauth's own page lives under /spotauth/, and logging out lands there.
+      await page.goto(`${gateway}/spotauth/`);
+      assert.equal(await page.locator('#user-id').innerText(), 'demo-user');
+      await Promise.all([
+        page.waitForURL(`${gateway}/spotauth/`),
+        page.locator('#logout').click(),
+      ]);
+      await page.locator('#login').waitFor();
+      assert.equal(await page.locator('#login').getAttribute('href'), '/spotauth/login');
+      assert.equal((await context.cookies(gateway)).filter((c) => c.name === 'spotauth').length, 0);
+
+      // Signed out again: the app's pages send the browser to Spotify once more.
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/authorize' && url.origin !== gateway),
+        page.goto(`${gateway}/reports`),
+      ]);
+    }));
+});
