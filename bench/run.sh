@@ -188,7 +188,7 @@ start_server() {
     kill -0 "$SRV_PID" 2>/dev/null && ((SECONDS < deadline)) || die "spotauth ($name) did not start: $(cat "$tmp/$name.log")"
   done
   t1=$EPOCHREALTIME
-  printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$port" >&3
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "${HEALTH_PATH:-/healthz}" "$port" >&3
   read -r -t 10 status <&3 || true
   t2=$EPOCHREALTIME
   exec 3>&-
@@ -264,7 +264,7 @@ mkdir -p "$tmp/proxyref"
 proxyref_pid=$!
 pids+=("$proxyref_pid")
 wait_listening "$proxyref_port" "$proxyref_pid" || die "the proxy_pass nginx did not start: $(cat "$tmp/proxyref/error.log")"
-start_server gateway memory 5 SPOTAUTH_UPSTREAM="$upstream_url"
+HEALTH_PATH=/spotauth/healthz start_server gateway memory 5 SPOTAUTH_UPSTREAM="$upstream_url"
 headers=$(curl -fsS -o /dev/null -D - "$SRV_URL/spotauth/login" | tr -d '\r')
 state=$(sed -n 's/^[Ll]ocation: .*[?&]state=\([^&]*\).*/\1/p' <<<"$headers")
 login=$(sed -n 's/^[Ss]et-[Cc]ookie: \(spotauth_login=[^;]*\).*/\1/p' <<<"$headers")

@@ -13,12 +13,12 @@
 #include "core/clock.h"
 #include "core/pkce.h"
 #include "core/random.h"
+#include "fake_spotify/handler.h"
+#include "fake_spotify/state.h"
 #include "http/beast_http_client.h"
 #include "http/listener.h"
 #include "spotify/accounts.h"
 #include "spotify/api.h"
-#include "fake_spotify/handler.h"
-#include "fake_spotify/state.h"
 
 namespace spotauth::spotify {
 namespace {

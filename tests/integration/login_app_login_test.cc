@@ -191,15 +191,15 @@ TEST(LoginFlow, ALeakedCodeCannotBeRedeemedThroughAnotherLogin) {
   TestBrowser victim, attacker;
   Page victim_redirect = victim.Get(harness.Origin() + "/login");
   EXPECT_NE(victim_redirect.Header("Location").find("code_challenge="), std::string::npos);
-  const auto leaked = boost::urls::parse_uri(
-      victim.Get(victim_redirect.Header("Location")).Header("Location"));
+  const auto leaked =
+      boost::urls::parse_uri(victim.Get(victim_redirect.Header("Location")).Header("Location"));
   ASSERT_TRUE(leaked);
   const std::string code = (*leaked->params().find("code")).value;
-  const auto own = boost::urls::parse_uri(attacker.Get(harness.Origin() + "/login").Header("Location"));
+  const auto own =
+      boost::urls::parse_uri(attacker.Get(harness.Origin() + "/login").Header("Location"));
   ASSERT_TRUE(own);
   const std::string state = (*own->params().find("state")).value;
-  Page injected =
-      attacker.Get(harness.Origin() + "/callback?code=" + code + "&state=" + state);
+  Page injected = attacker.Get(harness.Origin() + "/callback?code=" + code + "&state=" + state);
   EXPECT_EQ(injected.status, 400u);
   EXPECT_TRUE(attacker.Get(harness.Origin() + "/").Contains("not signed in"));
 }
@@ -327,10 +327,10 @@ TEST(LoginFlow, LogoutWithOriginNullIsRefusedAndChangesNothing) {
   TestBrowser browser;
   Page page = LogIn(harness, browser);
   EXPECT_EQ(page.Header("Referrer-Policy"), "same-origin");
-  Page out = browser.Request(beast_http::verb::post, harness.Origin() + "/logout",
-                             "token=" + TestBrowser::LogoutToken(page),
-                             {{"Content-Type", "application/x-www-form-urlencoded"},
-                              {"Origin", "null"}});
+  Page out =
+      browser.Request(beast_http::verb::post, harness.Origin() + "/logout",
+                      "token=" + TestBrowser::LogoutToken(page),
+                      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "null"}});
   EXPECT_EQ(out.status, 403u);
   EXPECT_EQ(out.Header("Set-Cookie"), "");
   EXPECT_TRUE(browser.Get(harness.Origin() + "/").Contains("demo-user"));
@@ -339,9 +339,9 @@ TEST(LoginFlow, LogoutWithOriginNullIsRefusedAndChangesNothing) {
 TEST(LoginFlow, ACrossSiteLogoutWithoutTheSessionCookieChangesNothing) {
   LoginHarness harness;
   TestBrowser stranger;
-  Page out = stranger.Request(beast_http::verb::post, harness.Origin() + "/logout", "token=x",
-                              {{"Content-Type", "application/x-www-form-urlencoded"},
-                               {"Origin", "https://evil.example"}});
+  Page out = stranger.Request(
+      beast_http::verb::post, harness.Origin() + "/logout", "token=x",
+      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "https://evil.example"}});
   EXPECT_EQ(out.status, 403u);
   EXPECT_EQ(out.Header("Set-Cookie"), "");
   Page bare = stranger.Request(beast_http::verb::post, harness.Origin() + "/logout", "token=x",

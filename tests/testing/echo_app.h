@@ -3,11 +3,11 @@
 // SHA-256), plus /download, /slow and an "Upgrade: echo" byte tunnel.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include "testing/child_process.h"
 
 namespace spotauth::testing {
 
@@ -27,7 +27,7 @@ class EchoApp {
  private:
   EchoApp() = default;
   std::uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> process_;
 };
 
 }  // namespace spotauth::testing

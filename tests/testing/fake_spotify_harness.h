@@ -27,7 +27,6 @@
 
 namespace spotauth::fake_spotify::testing {
 
-
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 inline constexpr std::string_view kClientId = "spotauth-demo";

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <thread>
 
-#include "http/request_handler.h"
 #include "http/listener.h"
+#include "http/request_handler.h"
 
 namespace spotauth::http::testing {
 

@@ -112,9 +112,10 @@ std::string Page::Header(std::string_view name) const {
   return it == headers.end() ? std::string() : std::string(it->value());
 }
 
-TestBrowser::TestBrowser() {
+TestBrowser::TestBrowser(const std::string& ca_file) {
   http::BeastHttpClient::Options options;
   options.allow_plain_http = true;
+  options.ca_file = ca_file;
   options.timeout = std::chrono::seconds(10);
   client_ = std::move(http::BeastHttpClient::Create(io_.get_executor(), options).value());
 }

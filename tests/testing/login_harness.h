@@ -88,7 +88,8 @@ struct Page {
 // A browser: keeps cookies per host:port, follows redirects on request.
 class TestBrowser {
  public:
-  TestBrowser();
+  // `ca_file`: PEM roots to trust for https (a test CA); empty: the system store.
+  explicit TestBrowser(const std::string& ca_file = "");
   ~TestBrowser();
 
   // One request, no redirects followed.

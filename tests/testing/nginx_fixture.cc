@@ -13,6 +13,7 @@
 
 #include "testing/loopback_ports.h"
 #include "testing/read_file.h"
+#include "testing/test_pki.h"
 
 namespace spotauth::http::testing {
 namespace {
@@ -87,45 +88,7 @@ NginxFixture::~NginxFixture() {
 }
 
 bool NginxFixture::MakePki(std::string* error) {
-  const std::string config =
-      "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = spotauth-test\n"
-      "[ca_ext]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n"
-      "subjectKeyIdentifier = hash\n"
-      "[good_ext]\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
-      "subjectAltName = IP:127.0.0.1,DNS:localhost\n"
-      "[wrong_ext]\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
-      "subjectAltName = DNS:wrong.example\n";
-  if (!WriteFile(dir_ + "/pki.cnf", config)) {
-    *error = "cannot write " + dir_ + "/pki.cnf";
-    return false;
-  }
-  const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
-  const std::string common = " -config pki.cnf -days 2";
-  const std::vector<std::string> commands = {
-      "openssl req -x509" + common + key +
-          " -extensions ca_ext -subj /CN=spotauth-test-ca"
-          " -keyout ca.key -out ca.crt",
-      "openssl req -new -config pki.cnf" + key +
-          " -subj /CN=localhost -keyout good.key"
-          " -out good.csr",
-      "openssl x509 -req -days 2 -in good.csr -CA ca.crt -CAkey ca.key -set_serial 2"
-      " -extfile pki.cnf -extensions good_ext -out good.crt",
-      "openssl req -new -config pki.cnf" + key +
-          " -subj /CN=wrong.example -keyout wrong.key"
-          " -out wrong.csr",
-      "openssl x509 -req -days 2 -in wrong.csr -CA ca.crt -CAkey ca.key -set_serial 3"
-      " -extfile pki.cnf -extensions wrong_ext -out wrong.crt",
-      "openssl req -x509" + common + key +
-          " -extensions good_ext -subj /CN=localhost"
-          " -keyout self.key -out self.crt",
-  };
-  for (const auto& command : commands) {
-    const std::string line = "cd " + dir_ + " && " + command + " >>openssl.log 2>&1";
-    if (std::system(line.c_str()) != 0) {
-      *error = "'" + command + "' failed: " + ReadFile(dir_ + "/openssl.log");
-      return false;
-    }
-  }
+  if (!spotauth::testing::MakeTestPki(dir_, error)) return false;
   ca_file_ = dir_ + "/ca.crt";
   return true;
 }
