@@ -21,6 +21,7 @@
 
 #include "core/encoding.h"
 #include "testing/echo_app.h"
+#include "testing/nginx_fixture.h"
 #include "testing/login_harness.h"
 
 namespace spotauth::server::testing {
@@ -147,7 +148,13 @@ TEST(Gateway, SpoofedSpotifyFieldsAndSpotauthCookiesNeverReachTheApp) {
        {"X-SPOTIFY-ACCESS-TOKEN", "stolen"},
        {"X-Spotify-Anything", "1"},
        {"Cookie", "theme=dark; spotauth=" + session + "; spotauth_login=abc; other=1"},
-       {"X-Forwarded-For", "10.0.0.1"}});
+       {"X-Forwarded-For", "10.0.0.1"},
+       // Hop-by-hop: they describe the client's connection to spotauth, not the request.
+       {"Connection", "X-Hop-Only"},
+       {"X-Hop-Only", "1"},
+       {"Keep-Alive", "timeout=5"},
+       {"TE", "trailers"},
+       {"Proxy-Authorization", "Basic c2VjcmV0"}});
   ASSERT_EQ(page.status, 200u);
   const Echo echo = ReadEcho(page);
   EXPECT_EQ(echo.One("X-Spotify-User-Id"), "demo-user");
@@ -160,6 +167,9 @@ TEST(Gateway, SpoofedSpotifyFieldsAndSpotauthCookiesNeverReachTheApp) {
   EXPECT_EQ(cookies.find("spotauth"), std::string::npos) << cookies;
   EXPECT_EQ(cookies.find(session), std::string::npos) << cookies;
   EXPECT_EQ(echo.One("X-Forwarded-For"), "10.0.0.1, 127.0.0.1");
+  for (const char* hop : {"X-Hop-Only", "Keep-Alive", "TE", "Proxy-Authorization"}) {
+    EXPECT_TRUE(echo.All(hop).empty()) << hop;
+  }
   // The app's own cookie comes back to the browser.
   EXPECT_EQ(page.Header("Set-Cookie"), "app_cookie=1; Path=/");
 }
@@ -298,6 +308,32 @@ TEST(Gateway, AppDownIs502AndTooSlowIs504) {
   EXPECT_TRUE(down.Contains("did not answer properly"));
   // spotauth itself is fine.
   EXPECT_EQ(browser.Get(gateway.Url("/spotauth/healthz")).status, 200u);
+}
+
+TEST(Gateway, AnHttpsAppIsVerifiedLikeSpotify) {
+  std::string error;
+  auto nginx = http::testing::NginxFixture::Start(&error);
+  ASSERT_TRUE(nginx) << error;
+  const auto origin = [](std::uint16_t port) { return "https://127.0.0.1:" + std::to_string(port); };
+  {
+    LoginHarness harness({.extra = {{"SPOTAUTH_UPSTREAM", origin(nginx->good_port())},
+                                    {"SPOTAUTH_CA_FILE", nginx->ca_file()}}});
+    TestBrowser browser;
+    // The callback lands on the app's "/" (nginx answers 404 there; that is fine).
+    browser.Navigate(harness.Origin() + "/spotauth/login");
+    Page page = browser.Get(harness.Origin() + "/json");
+    EXPECT_EQ(page.status, 200u);
+    EXPECT_EQ(page.body, "{\"ok\":true}");
+    EXPECT_EQ(page.Header("X-Spotauth-Test"), "yes");
+  }
+  {
+    LoginHarness harness({.extra = {{"SPOTAUTH_UPSTREAM", origin(nginx->self_signed_port())},
+                                    {"SPOTAUTH_CA_FILE", nginx->ca_file()}}});
+    TestBrowser browser;
+    browser.Navigate(harness.Origin() + "/spotauth/login");
+    EXPECT_EQ(browser.Get(harness.Origin() + "/json").status, 502u);
+    EXPECT_NE(harness.Logs().find("certificate"), std::string::npos);
+  }
 }
 
 // --- Streaming, with a client that never holds a whole body either.
