@@ -245,25 +245,39 @@ cookie=$(login_once "$SRV_URL")
 measure home-logged "$SRV_URL/" wrk_report.lua -H "Cookie: $cookie"
 stop_server "$SRV_PID"
 
+# start_proxy_nginx NAME PORT WORKERS UPSTREAM_PORT...: an nginx of its own (so that its CPU is
+# counted apart) passing everything on 127.0.0.1:PORT to the upstream ports round-robin, with
+# keep-alive both ways and the Host passed through; sets PROXY_PID once it listens.
+start_proxy_nginx() {
+  local name=$1 port=$2 workers=$3 t p
+  shift 3
+  mkdir -p "$tmp/$name"
+  {
+    # One worker: no master, so that PROXY_PID is the process doing the work (CPU_PIDS).
+    [ "$workers" = 1 ] && echo "master_process off;"
+    echo "daemon off; worker_processes $workers; pid $tmp/$name/nginx.pid;"
+    echo "error_log $tmp/$name/error.log warn; events { worker_connections 4096; }"
+    echo "http { access_log off; keepalive_requests 10000000; keepalive_timeout 120s;"
+    for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $tmp/$name;"; done
+    echo "  upstream backends {"
+    for p in "$@"; do echo "    server 127.0.0.1:$p;"; done
+    echo "    keepalive 64; }"
+    echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://backends;"
+    echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; } } }"
+  } >"$tmp/$name/nginx.conf"
+  "$nginx_bin" -p "$tmp/$name/" -c "$tmp/$name/nginx.conf" -e "$tmp/$name/error.log" &
+  PROXY_PID=$!
+  pids+=("$PROXY_PID")
+  wait_listening "$port" "$PROXY_PID" || die "nginx ($name) did not start: $(cat "$tmp/$name/error.log")"
+}
+
 # 1c. Gateway mode: a signed-in request through spotauth to a fast app (nginx's /app/ on the
 # upstream port), beside nginx proxy_pass to the same app in the same rounds (its own nginx, as
 # many workers as spotauth has loops, keep-alive to the app like spotauth's pool).
 free_port
 proxyref_port=$PORT
-mkdir -p "$tmp/proxyref"
-{
-  echo "daemon off; worker_processes $(nproc); pid $tmp/proxyref/nginx.pid;"
-  echo "error_log $tmp/proxyref/error.log warn; events { worker_connections 4096; }"
-  echo "http { access_log off; keepalive_requests 10000000; keepalive_timeout 120s;"
-  for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $tmp/proxyref/$t;"; done
-  echo "  upstream app { server 127.0.0.1:$upstream_port; keepalive 64; }"
-  echo "  server { listen 127.0.0.1:$proxyref_port; location / { proxy_pass http://app;"
-  echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }"
-} >"$tmp/proxyref/nginx.conf"
-"$nginx_bin" -p "$tmp/proxyref/" -c "$tmp/proxyref/nginx.conf" -e "$tmp/proxyref/error.log" &
-proxyref_pid=$!
-pids+=("$proxyref_pid")
-wait_listening "$proxyref_port" "$proxyref_pid" || die "the proxy_pass nginx did not start: $(cat "$tmp/proxyref/error.log")"
+start_proxy_nginx proxyref "$proxyref_port" "$(nproc)" "$upstream_port"
+proxyref_pid=$PROXY_PID
 HEALTH_PATH=/spotauth/healthz start_server gateway memory 5 SPOTAUTH_UPSTREAM="$upstream_url"
 headers=$(curl -fsS -o /dev/null -D - "$SRV_URL/spotauth/login" | tr -d '\r')
 state=$(sed -n 's/^[Ll]ocation: .*[?&]state=\([^&]*\).*/\1/p' <<<"$headers")
@@ -380,22 +394,8 @@ stop_server "$redis_srv_pid"
 # The balancer: nginx, one process, round-robin over the instances' ports.
 free_port; balancer_port=$PORT
 start_balancer() {  # start_balancer PORT...: sets BAL_PID
-  mkdir -p "$tmp/balancer"
-  {
-    echo "daemon off; master_process off; worker_processes 1; pid $tmp/balancer/nginx.pid;"
-    echo "events { worker_connections 4096; }"
-    echo "http { access_log off;"
-    for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $tmp/balancer;"; done
-    echo "  upstream spotauth {"
-    for p in "$@"; do echo "    server 127.0.0.1:$p;"; done
-    echo "    keepalive 64; }"
-    echo "  server { listen 127.0.0.1:$balancer_port; location / { proxy_pass http://spotauth;"
-    echo "    proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; } } }"
-  } >"$tmp/balancer/nginx.conf"
-  "$nginx_bin" -p "$tmp/balancer/" -c "$tmp/balancer/nginx.conf" -e "$tmp/balancer/error.log" &
-  BAL_PID=$!
-  pids+=("$BAL_PID")
-  wait_listening "$balancer_port" "$BAL_PID" || die "the balancer did not start: $(cat "$tmp/balancer/error.log")"
+  start_proxy_nginx balancer "$balancer_port" 1 "$@"
+  BAL_PID=$PROXY_PID
 }
 stop_balancer() { kill -TERM "$BAL_PID" 2>/dev/null || true; wait "$BAL_PID" 2>/dev/null || true; }
 balancer_url="http://127.0.0.1:$balancer_port"
