@@ -8,9 +8,9 @@
 
 #include "core/clock.h"
 #include "core/random.h"
-#include "http/listener.h"
 #include "fake_spotify/handler.h"
 #include "fake_spotify/state.h"
+#include "http/listener.h"
 
 namespace spotauth::cli {
 
@@ -18,7 +18,8 @@ int RunFakeSpotify(const FakeSpotifyCommandOptions& options) {
   SystemClock clock;
   OpenSslRandom random;
   fake_spotify::FakeSpotifyState state(clock, random);
-  fake_spotify::AddDemoDefaults(state, options.client_id, options.client_secret, options.redirect_uris);
+  fake_spotify::AddDemoDefaults(state, options.client_id, options.client_secret,
+                                options.redirect_uris);
   state.SetAutoApprove(options.auto_approve, "demo-user");
 
   const fake_spotify::FakeSpotifyHandlerOptions handler_options{options.control};

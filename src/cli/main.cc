@@ -145,8 +145,9 @@ int main(int argc, char** argv) try {
     PrintProblems(problems);
     return 2;
   }
-  for (const auto& warning : spotauth::server::UnknownEnvironmentSettings(environ)) {
-    spdlog::warn("{}", warning);
+  // Logged by RunServer once the log format is in place.
+  for (auto& warning : spotauth::server::UnknownEnvironmentSettings(environ)) {
+    config->warnings.push_back(std::move(warning));
   }
   return spotauth::cli::RunServer(*config);
 } catch (const std::exception& e) {

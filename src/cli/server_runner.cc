@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/json_log_formatter.h"
 #include "cli/process_limits.h"
 #include "cli/version.h"
 #include "core/clock.h"
@@ -81,6 +82,7 @@ const char* ClientMode(const server::Config& config) {
 int RunServer(const server::Config& config, const std::function<void()>& on_listening) {
   KeepSecretsOutOfCoreDumps();
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (config.log_json) spdlog::set_formatter(std::make_unique<JsonLogFormatter>());
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
   SystemClock clock;
   OpenSslRandom random;
@@ -103,6 +105,9 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
   options.threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   options.access_log = config.access_log;
+  options.access_log_format =
+      config.log_json ? http::AccessLogFormat::kJson : http::AccessLogFormat::kText;
+  options.trusted_proxies = config.trusted_proxies;
   // 10,000 connections need 10,000 descriptors; the usual soft limit is 1,024, and upstream
   // connections and SQLite share the same table.
   const DescriptorBudget descriptors =

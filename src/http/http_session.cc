@@ -26,6 +26,8 @@
 #include <utility>
 #include <variant>
 
+#include "http/access_log.h"
+#include "http/client_address.h"
 #include "http/request_id.h"
 #include "http/reverse_proxy.h"
 
@@ -110,18 +112,42 @@ http::Response PlainResponse(unsigned status, unsigned version) {
   return response;
 }
 
-void LogAccess(std::string_view method, std::string_view path, unsigned status, std::size_t bytes,
-               SteadyClock::time_point start, std::string_view request_id) {
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count();
-  spdlog::info("{} {} {} {}B {}us id={}", method, path, status, bytes, micros, request_id);
+// X-Forwarded-For's values joined by commas (a proxy may add its own field).
+std::string ForwardedFor(const http::RequestHead& head) {
+  std::string joined;
+  for (auto [it, end] = head.equal_range("X-Forwarded-For"); it != end; ++it) {
+    if (!joined.empty()) joined.push_back(',');
+    joined.append(it->value().data(), it->value().size());
+  }
+  return joined;
+}
+
+std::chrono::microseconds Since(SteadyClock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start);
 }
 
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, http::RequestHandler& handler,
-                         const ServerLimits& limits, bool access_log)
-    : stream_(std::move(socket)), handler_(handler), limits_(limits), access_log_(access_log) {}
+                         const ServerLimits& limits, const AccessLog* access_log,
+                         const TrustedProxies* trusted_proxies)
+    : stream_(std::move(socket)),
+      handler_(handler),
+      limits_(limits),
+      access_log_(access_log),
+      trusted_proxies_(trusted_proxies) {}
+
+void HttpSession::LearnPeer() {
+  boost::system::error_code ec;
+  peer_ = stream_.socket().remote_endpoint(ec).address();
+  peer_text_ = ec ? std::string("-") : peer_.to_string();
+  peer_is_proxy_ = !ec && trusted_proxies_ != nullptr && trusted_proxies_->Contains(peer_);
+}
+
+void HttpSession::LogAccess(const Exchange& exchange, unsigned status, std::size_t bytes) const {
+  access_log_->Write(AccessRecord{exchange.method, exchange.path, status, bytes,
+                                  Since(exchange.start), exchange.client, exchange.request_id});
+}
 
 void HttpSession::BeginShutdown() {
   stopping_ = true;
@@ -163,6 +189,7 @@ asio::awaitable<void> HttpSession::Run() {
 }
 
 asio::awaitable<void> HttpSession::Serve() {
+  if (access_log_ != nullptr || handler_.InterceptsHeads()) LearnPeer();
   // Nothing the parser needs at once is larger than a head (request line and fields) or a
   // trailer block of the same size; Beast 1.81 would otherwise grow this buffer without bound
   // for a chunk-size line or a trailer section (one connection, gigabytes).
@@ -254,22 +281,21 @@ asio::awaitable<void> HttpSession::Serve() {
           RequestId(offered_id == head.end()
                         ? std::string_view()
                         : std::string_view(offered_id->value().data(), offered_id->value().size()));
-      if (access_log_) {
+      if (access_log_ != nullptr) {
         exchange.method = std::string(head.method_string().substr(0, 32));
         exchange.path = LoggablePath(head.target());
+        exchange.client = peer_is_proxy_
+                              ? ClientAddress(peer_, ForwardedFor(head), *trusted_proxies_)
+                              : peer_text_;
       }
     }
 
     HeadVerdict verdict = ReadBodyThenHandle{};
     if (handler_.InterceptsHeads()) {
       stream_.expires_never();  // the handler's time is its own business
-      if (client_address_.empty()) {
-        boost::system::error_code ec;
-        client_address_ = stream_.socket().remote_endpoint(ec).address().to_string();
-      }
       try {
         verdict = co_await handler_.Intercept(parser->get(),
-                                              RequestContext{client_address_, exchange.request_id});
+                                              RequestContext{peer_text_, exchange.request_id});
       } catch (const std::exception& e) {
         if (!aborted_)
           spdlog::error("request handler threw {}", boost::core::demangle(typeid(e).name()));
@@ -299,10 +325,7 @@ asio::awaitable<void> HttpSession::Serve() {
         co_await Answer(handler_.PassOnFailed(outcome.error()), exchange);
         co_return;
       }
-      if (access_log_) {
-        LogAccess(exchange.method, exchange.path, outcome->status, outcome->body_bytes, start,
-                  exchange.request_id);
-      }
+      if (access_log_ != nullptr) LogAccess(exchange, outcome->status, outcome->body_bytes);
       if (outcome->status == 0) co_return;
       if (!outcome->client_reusable || stopping_) {
         co_await LingeringClose();
@@ -354,7 +377,7 @@ asio::awaitable<void> HttpSession::Serve() {
     if (aborted_) co_return;
     if (handler_threw) response = PlainResponse(500, exchange.version);
     if (http::IsResetConnection(response)) {
-      if (access_log_) LogAccess(exchange.method, exchange.path, 0, 0, start, exchange.request_id);
+      if (access_log_ != nullptr) LogAccess(exchange, 0, 0);
       ResetConnection();
       co_return;
     }
@@ -392,10 +415,7 @@ asio::awaitable<bool> HttpSession::Answer(http::Response response, const Exchang
   auto [ec, n] = exchange.head_request
                      ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
                      : co_await beast_http::async_write(stream_, serializer, kNoThrow);
-  if (access_log_) {
-    LogAccess(exchange.method, exchange.path, status, response.body().size(), exchange.start,
-              exchange.request_id);
-  }
+  if (access_log_ != nullptr) LogAccess(exchange, status, response.body().size());
   if (ec) co_return false;
   if (!keep_alive) {
     co_await LingeringClose();
@@ -412,7 +432,15 @@ asio::awaitable<void> HttpSession::Reject(unsigned status) {
   response.prepare_payload();
   stream_.expires_after(limits_.write_timeout);
   auto [ec, n] = co_await beast_http::async_write(stream_, response, kNoThrow);
-  if (access_log_) LogAccess("-", "-", status, response.body().size(), start, "-");
+  if (access_log_ != nullptr) {
+    Exchange unreadable;
+    unreadable.start = start;
+    unreadable.method = "-";
+    unreadable.path = "-";
+    unreadable.client = peer_text_;
+    unreadable.request_id = "-";
+    LogAccess(unreadable, status, response.body().size());
+  }
   if (!ec) co_await LingeringClose();
 }
 

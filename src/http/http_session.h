@@ -11,6 +11,8 @@
 #include <chrono>
 #include <string>
 
+#include "http/access_log.h"
+#include "http/client_address.h"
 #include "http/request_handler.h"
 #include "http/server_limits.h"
 
@@ -21,8 +23,11 @@ namespace spotauth::http {
 // session.
 class HttpSession {
  public:
+  // `access_log`: null for none. `trusted_proxies`: whose X-Forwarded-For names the client in
+  // the access log (null or empty: nobody's). Both must outlive the session.
   HttpSession(boost::asio::ip::tcp::socket socket, http::RequestHandler& handler,
-              const ServerLimits& limits, bool access_log);
+              const ServerLimits& limits, const AccessLog* access_log,
+              const TrustedProxies* trusted_proxies = nullptr);
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
@@ -62,9 +67,13 @@ class HttpSession {
     std::string request_id;
     std::string method;  // only with the access log on
     std::string path;
+    std::string client;
   };
 
   boost::asio::awaitable<void> Serve();
+  // The peer's address, once per connection.
+  void LearnPeer();
+  void LogAccess(const Exchange& exchange, unsigned status, std::size_t bytes) const;
   // Writes a handler's response; false when the connection is done.
   boost::asio::awaitable<bool> Answer(http::Response response, const Exchange& exchange);
   // Sends "100 Continue" if the client waits for it before sending the body; false on failure.
@@ -77,9 +86,12 @@ class HttpSession {
   boost::beast::tcp_stream stream_;
   http::RequestHandler& handler_;
   const ServerLimits& limits_;
-  bool access_log_;
+  const AccessLog* access_log_;
+  const TrustedProxies* trusted_proxies_;
   boost::asio::cancellation_signal cancel_;
-  std::string client_address_;  // found when a handler first needs it
+  boost::asio::ip::address peer_;  // LearnPeer: when the access log or the handler needs it
+  std::string peer_text_ = "-";
+  bool peer_is_proxy_ = false;
   Phase phase_ = Phase::kWaiting;
   bool stopping_ = false;
   bool aborted_ = false;

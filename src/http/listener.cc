@@ -98,6 +98,8 @@ struct Listener::State {
   std::atomic<std::uint16_t> port{0};
   std::atomic<std::size_t> active{0};
   std::vector<std::unique_ptr<Worker>> workers;
+  // Made at Start, from the default logger as it is then (format, sinks, level).
+  std::unique_ptr<AccessLog> access_log;
 
   asio::awaitable<void> Accept(Worker& worker);
   asio::awaitable<void> Drain(Worker& worker, SteadyClock::time_point deadline);
@@ -123,8 +125,9 @@ asio::awaitable<void> Listener::State::Accept(Worker& worker) {
     }
     // Without it, small responses wait for the delayed ACK (~40 ms each; docs/design-notes.md).
     socket.set_option(tcp::no_delay(true), ignored);
-    HttpSession& session = worker.sessions.emplace_back(std::move(socket), *worker.handler,
-                                                        options.limits, options.access_log);
+    HttpSession& session =
+        worker.sessions.emplace_back(std::move(socket), *worker.handler, options.limits,
+                                     access_log.get(), &options.trusted_proxies);
     auto it = std::prev(worker.sessions.end());
     asio::co_spawn(worker.ioc, session.Run(),
                    asio::bind_cancellation_slot(
@@ -180,6 +183,9 @@ Listener::~Listener() { Stop(); }  // NOLINT(bugprone-exception-escape)
 Result<void> Listener::Start() {
   State& s = *state_;
   std::lock_guard lock(s.mutex);
+  if (s.options.access_log && !s.access_log) {
+    s.access_log = std::make_unique<AccessLog>(s.options.access_log_format);
+  }
   if (s.started) return MakeError(ErrorCode::kInvalidArgument, "listener already started");
   boost::system::error_code ec;
   const asio::ip::address address = asio::ip::make_address(s.options.host, ec);

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "core/result.h"
+#include "http/access_log.h"
+#include "http/client_address.h"
 #include "http/request_handler.h"
 #include "http/server_limits.h"
 
@@ -19,9 +21,12 @@ struct ListenerOptions {
   std::uint16_t port = 0;          // 0 = let the kernel choose; see Listener::Port
   unsigned threads = 1;            // event loops; 0 is treated as 1
   ServerLimits limits;
-  // One info line per request: method, path without query, status, body bytes, microseconds.
-  // Costs measurable throughput, hence the switch.
+  // One info line per request: method, path without query, status, body bytes, microseconds,
+  // client, request id (http/access_log.h), as text or JSON.
   bool access_log = true;
+  AccessLogFormat access_log_format = AccessLogFormat::kText;
+  // Whose X-Forwarded-For names the client in the access log; empty: the peer is the client.
+  TrustedProxies trusted_proxies;
 };
 
 // Called once per thread, on the starting thread, before that thread's loop runs. The handler

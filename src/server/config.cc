@@ -64,6 +64,10 @@ const std::vector<SettingInfo> kSettings = {
     {"SPOTAUTH_MAX_RETRY_AFTER", "longest app-wide pause after a 429, in seconds (default 300)"},
     {"SPOTAUTH_ACCESS_LOG", "1 or 0: one log line per request (default 1)"},
     {"SPOTAUTH_LOG_LEVEL", "trace | debug | info | warn | error | off (default info)"},
+    {"SPOTAUTH_LOG_FORMAT", "text | json: json writes one JSON object per log line (default text)"},
+    {"SPOTAUTH_TRUSTED_PROXIES",
+     "comma-separated addresses and CIDR blocks of proxies whose X-Forwarded-For names the client "
+     "in the access log (default: none; the peer is the client)"},
 };
 
 bool IsKnown(std::string_view name) {
@@ -483,6 +487,16 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
                                                               "warn",  "error", "off"};
   if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {
     check.Problem("SPOTAUTH_LOG_LEVEL must be one of trace, debug, info, warn, error, off.");
+  }
+  const std::string log_format = check.Get("SPOTAUTH_LOG_FORMAT", "text");
+  if (log_format != "text" && log_format != "json") {
+    check.Problem("SPOTAUTH_LOG_FORMAT must be text or json.");
+  }
+  config.log_json = log_format == "json";
+  if (auto trusted = http::TrustedProxies::Parse(check.Get("SPOTAUTH_TRUSTED_PROXIES"))) {
+    config.trusted_proxies = std::move(*trusted);
+  } else {
+    check.Problem("SPOTAUTH_TRUSTED_PROXIES: " + trusted.error().message + ".");
   }
 
   if (!check.Problems().empty()) return tl::unexpected(std::move(check.Problems()));

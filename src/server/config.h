@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "core/scope.h"
+#include "http/client_address.h"
 #include "store/store_location.h"
 
 namespace spotauth::server {
@@ -49,6 +50,9 @@ struct Config {
   unsigned threads = 0;  // event loops; 0 = one per core
   bool access_log = true;
   std::string log_level = "info";  // trace | debug | info | warn | error | off
+  bool log_json = false;           // SPOTAUTH_LOG_FORMAT=json: one JSON object per line
+  // Whose X-Forwarded-For names the client in the access log (SPOTAUTH_TRUSTED_PROXIES).
+  http::TrustedProxies trusted_proxies;
 
   // The app registered with Spotify (tekore's names).
   std::string client_id;

@@ -27,8 +27,8 @@ TEST(ProcessLimits, RaisesTheSoftOpenFileLimitForTheWantedConnections) {
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &now), 0);
   const rlim_t needed = 3000 + ReservedDescriptors(2);
   // As far as the hard limit allows.
-  EXPECT_EQ(now.rlim_cur, original.rlim_max == RLIM_INFINITY ? needed
-                                                             : std::min(needed, original.rlim_max));
+  EXPECT_EQ(now.rlim_cur,
+            original.rlim_max == RLIM_INFINITY ? needed : std::min(needed, original.rlim_max));
   EXPECT_EQ(budget.open_files, now.rlim_cur);
   EXPECT_EQ(budget.max_connections, ConnectionCapFor(now.rlim_cur, 2, 3000));
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &original), 0);

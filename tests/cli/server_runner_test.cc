@@ -9,7 +9,11 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/parse.hpp>
 #include <chrono>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -140,6 +144,62 @@ TEST(ServeCommand, StartsWithAVersionedLineAndRefusesAPortAnotherProcessHolds) {
       std::string::npos)
       << out;
   EXPECT_NE(out.find("open http://127.0.0.1:" + std::to_string(port)), std::string::npos) << out;
+}
+
+TEST(ServeCommand, JsonLogsAreOneObjectPerLineWithAccessFields) {
+  const std::uint16_t port = FreePort();
+  Child child =
+      Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store", "memory",
+             "--log-format", "json", "--trusted-proxies", "127.0.0.1"},
+            {"SPOTIFY_CLIENT_ID=id", "SPOTAUTH_SCOPE=user-read-currently-playing brand-new-scope",
+             "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0",
+             "SPOTAUTH_TYPO=1"});
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    std::this_thread::sleep_for(50ms);
+    up = Connects(port);
+  }
+  ASSERT_TRUE(up);
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    const std::string request =
+        "GET /healthz?token=SECRET HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+        "\r\nX-Forwarded-For: 198.51.100.7\r\nConnection: close\r\n\r\n";
+    boost::asio::write(socket, boost::asio::buffer(request));
+    boost::system::error_code ec;
+    std::string answer;
+    boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  }
+  ::kill(child.pid, SIGTERM);
+  const std::string out = ReadAll(child.output);
+  EXPECT_EQ(Wait(child.pid), 0) << out;
+  EXPECT_EQ(out.find("SECRET"), std::string::npos) << out;
+  std::istringstream lines(out);
+  int access = 0;
+  int warnings = 0;
+  int parsed = 0;
+  for (std::string line; std::getline(lines, line);) {
+    boost::system::error_code ec;
+    const auto value = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << "not JSON: " << line;
+    const auto& object = value.as_object();
+    ++parsed;
+    EXPECT_TRUE(object.contains("time") && object.contains("level") && object.contains("message"));
+    if (object.at("level") == "warning") ++warnings;
+    if (object.at("message") == "access") {
+      ++access;
+      EXPECT_EQ(object.at("path"), "/healthz");
+      EXPECT_EQ(object.at("status"), 200);
+      EXPECT_EQ(object.at("client"), "198.51.100.7");  // 127.0.0.1 is a trusted proxy here
+      EXPECT_FALSE(object.at("request_id").as_string().empty());
+    }
+  }
+  EXPECT_GE(parsed, 3);
+  EXPECT_EQ(access, 1) << out;
+  EXPECT_EQ(warnings, 2) << out;  // the unknown scope and the unknown variable
 }
 
 TEST(ServeCommand, EverySettingButTheSecretsIsAlsoAFlag) {

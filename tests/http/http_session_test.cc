@@ -5,13 +5,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fstream>
 
 #include "testing/listener_test_support.h"
 
@@ -228,9 +227,10 @@ TEST(HttpSession, RefusesManySmallChunkExtensions) {
 
 TEST(HttpSession, RefusesAHugeTrailerSectionWith400) {
   RunningServer server;
-  const std::string request = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                              "1\r\ny\r\n0\r\nX-Trailer: " +
-                              std::string(4 << 20, 't') + "\r\n\r\n";
+  const std::string request =
+      "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "1\r\ny\r\n0\r\nX-Trailer: " +
+      std::string(4 << 20, 't') + "\r\n\r\n";
   const long before = PeakRssKib();
   ExpectRejected(server.port(), request, 400);
   EXPECT_LT(PeakRssKib() - before, 8 * 1024);
@@ -447,6 +447,45 @@ TEST(HttpSession, AccessLogHasMethodPathAndStatusButNoQueryOrHeaders) {
   const std::string log = captured.str();
   EXPECT_NE(log.find("GET /callback 200"), std::string::npos) << log;
   EXPECT_EQ(log.find("SECRET"), std::string::npos) << log;
+}
+
+// Runs `request` through a server with `options` and returns what the access log wrote.
+std::string AccessLogOf(ListenerOptions options, const std::string& request) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  sink->set_pattern("%v");
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  {
+    options.access_log = true;
+    RunningServer server(options);
+    RawClient client(server.port());
+    client.Send(request);
+    EXPECT_TRUE(client.Read().has_value());
+    server.listener.Stop();
+  }
+  spdlog::set_default_logger(previous);
+  return captured.str();
+}
+
+TEST(HttpSession, AccessLogNamesThePeerAsClientUnlessItIsATrustedProxy) {
+  const std::string request =
+      "GET /x HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 6.6.6.6, 198.51.100.7\r\n"
+      "X-Request-Id: abc\r\n\r\n";
+  EXPECT_NE(AccessLogOf(TestOptions(), request).find("client=127.0.0.1 id=abc"), std::string::npos);
+  ListenerOptions behind_proxy = TestOptions();
+  behind_proxy.trusted_proxies = TrustedProxies::Parse("127.0.0.0/8").value();
+  EXPECT_NE(AccessLogOf(behind_proxy, request).find("client=198.51.100.7 id=abc"),
+            std::string::npos);
+}
+
+TEST(HttpSession, JsonAccessLogWritesTheFieldsAsJsonMembers) {
+  ListenerOptions options = TestOptions();
+  options.access_log_format = AccessLogFormat::kJson;
+  const std::string log = AccessLogOf(options, "GET /x?secret=1 HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_NE(log.find("\"method\":\"GET\",\"path\":\"/x\",\"status\":200"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("secret"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -353,3 +353,27 @@ TEST(GatewayConfig, OldTimeoutNameStillWorksWithAWarning) {
 
 }  // namespace
 }  // namespace spotauth::server
+
+namespace spotauth::server {
+namespace {
+
+TEST(LogConfig, FormatAndTrustedProxiesAreChecked) {
+  Settings s = Minimal();
+  s["SPOTAUTH_LOG_FORMAT"] = "json";
+  s["SPOTAUTH_TRUSTED_PROXIES"] = "10.0.0.0/8, ::1";
+  auto config = BuildConfig(s, "/srv");
+  ASSERT_TRUE(config);
+  EXPECT_TRUE(config->log_json);
+  EXPECT_TRUE(config->trusted_proxies.Contains(boost::asio::ip::make_address("10.9.8.7")));
+  s["SPOTAUTH_LOG_FORMAT"] = "xml";
+  s["SPOTAUTH_TRUSTED_PROXIES"] = "10.0.0.0/8, proxy.local";
+  auto bad = BuildConfig(s, "/srv");
+  ASSERT_FALSE(bad);
+  ASSERT_EQ(bad.error().size(), 2u);
+  EXPECT_NE(bad.error()[0].find("SPOTAUTH_LOG_FORMAT"), std::string::npos);
+  EXPECT_NE(bad.error()[1].find("'proxy.local'"), std::string::npos);
+  EXPECT_FALSE(BuildConfig(Minimal(), "/srv")->log_json);
+}
+
+}  // namespace
+}  // namespace spotauth::server
