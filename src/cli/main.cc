@@ -17,6 +17,7 @@
 #include "cli/version.h"
 #include "core/encoding.h"
 #include "core/random.h"
+#include "http/forward_proxy.h"
 #include "server/config.h"
 
 namespace {
@@ -141,6 +142,9 @@ int main(int argc, char** argv) try {
   auto config = spotauth::server::BuildConfig(spotauth::server::Merge({&file, &env, &from_flags}),
                                               std::filesystem::current_path().string());
   if (!config) problems.insert(problems.end(), config.error().begin(), config.error().end());
+  auto https_proxy = spotauth::http::ForwardProxyFromEnvironment();
+  if (!https_proxy) problems.push_back(https_proxy.error().message + ".");
+  if (config && https_proxy) config->https_proxy = *https_proxy;
   if (!problems.empty()) {
     PrintProblems(problems);
     return 2;

@@ -140,6 +140,11 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
                Version(), config.host, listener.Port(), options.threads,
                options.threads == 1 ? "loop" : "loops", StoreKindName(config.store.kind),
                ClientMode(config), config.scope.ToString(), config.public_origin);
+  if (config.https_proxy) {
+    spdlog::info("https to other servers through the proxy {}:{} (HTTPS_PROXY; NO_PROXY: {})",
+                 config.https_proxy->host, config.https_proxy->port,
+                 config.https_proxy->no_proxy.size());
+  }
   if (on_listening) on_listening();
   signals.async_wait([](const boost::system::error_code&, int) {});
   signals_loop.run();

@@ -204,7 +204,8 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Send(ClientRequest requ
         // A head, or one of Beast's 64 KiB body reads, plus what is left of the previous one.
         SPOTAUTH_CO_TRY_ASSIGN(
             connection, co_await ConnectUpstream(executor_, url, tls_context_.get(),
-                                                 options_.max_header_bytes + 2 * 65536, deadline));
+                                                 options_.max_header_bytes + 2 * 65536, deadline,
+                                                 options_.proxy ? &*options_.proxy : nullptr));
       }
       bool keep_alive = false;
       bool closed_before_response = false;

@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -63,6 +64,8 @@ class BeastHttpClient final : public HttpClient {
     bool allow_plain_http = false;
     std::string ca_file;  // PEM bundle of trusted roots; empty: the system store
     std::string user_agent = "spotauth/0.1";  // sent unless the request sets User-Agent
+    // https through this forward proxy (CONNECT), where it applies (ForwardProxy::AppliesTo).
+    std::optional<ForwardProxy> proxy;
   };
 
   // Errors: kInvalidArgument if the CA file cannot be loaded, kTls if the TLS context cannot

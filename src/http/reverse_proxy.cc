@@ -214,7 +214,8 @@ asio::awaitable<Result<PassOnOutcome>> ReverseProxy::Forward(
       SPOTAUTH_CO_TRY_ASSIGN(
           connection, co_await ConnectUpstream(executor_, origin_, tls_context_.get(),
                                                options_.max_response_head_bytes + 2 * kRelayChunk,
-                                               SteadyClock::now() + options_.response_timeout));
+                                               SteadyClock::now() + options_.response_timeout,
+                                               options_.proxy ? &*options_.proxy : nullptr));
     }
     exchange.closed_before_answer = false;
     exchange.upstream_reusable = false;

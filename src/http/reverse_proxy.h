@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,8 @@ struct ReverseProxyOptions {
   std::size_t max_response_head_bytes = 32 * 1024;
   // An upgraded connection (WebSocket) with no traffic either way for this long is closed.
   std::chrono::milliseconds tunnel_idle_timeout{600'000};
+  // An https origin through this forward proxy (CONNECT), where it applies.
+  std::optional<ForwardProxy> proxy;
   // Set on every response passed back (e.g. Strict-Transport-Security).
   std::vector<std::pair<std::string, std::string>> response_fields;
 };

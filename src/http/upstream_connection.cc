@@ -7,8 +7,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cerrno>
@@ -31,6 +33,7 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kMaxTunnelHead = 8 * 1024;
 
 // A pooled connection whose peer has already closed would only fail the next request; a
 // non-blocking peek notices that without consuming anything.
@@ -42,6 +45,37 @@ bool LooksClosed(beast::tcp_stream& transport, bool tls) {
   // Unsolicited bytes break HTTP framing; over TLS they may be a session ticket, so keep it
   // and let the retry cover a close_notify.
   return !tls;
+}
+
+// Asks the forward proxy for a tunnel to the origin (RFC 9110 §9.3.6) and reads its answer's
+// head, bounded; any 2xx opens the tunnel. The stream's deadline is already set.
+asio::awaitable<Result<void>> OpenTunnel(beast::tcp_stream& transport, const RequestUrl& url,
+                                         const ForwardProxy& proxy) {
+  const std::string host =
+      url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  const std::string authority = host + ":" + std::to_string(url.port);
+  std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+  if (!proxy.authorization.empty()) {
+    request += "Proxy-Authorization: " + proxy.authorization + "\r\n";
+  }
+  request += "\r\n";
+  const std::string where = "the proxy for " + url.Origin();
+  if (auto [ec, n] = co_await asio::async_write(transport, asio::buffer(request), kToken); ec) {
+    co_return tl::unexpected(MapIoError(ec, "asking", where));
+  }
+  std::string head;
+  auto buffer = asio::dynamic_buffer(head, kMaxTunnelHead);
+  auto [ec, n] = co_await asio::async_read_until(transport, buffer, "\r\n\r\n", kToken);
+  if (ec) co_return tl::unexpected(MapIoError(ec, "reading from", where));
+  // "HTTP/1.1 200 Connection established"; the TLS handshake follows at once, so nothing may
+  // come after the head.
+  const bool ok =
+      head.size() >= 12 && head.rfind("HTTP/1.", 0) == 0 && head[9] == '2' && n == head.size();
+  if (!ok) {
+    const std::string status = head.substr(0, std::min<std::size_t>(head.find('\r'), 64));
+    co_return MakeError(ErrorCode::kUnavailable, where + " refused the tunnel: " + status);
+  }
+  co_return Result<void>{};
 }
 
 }  // namespace
@@ -87,21 +121,23 @@ Error MapIoError(const error_code& ec, std::string_view step, const std::string&
   return Error{ErrorCode::kUnavailable, std::move(message), {}};
 }
 
-asio::awaitable<Result<UpstreamConnectionPtr>> ConnectUpstream(asio::any_io_executor executor,
-                                                               const RequestUrl& url,
-                                                               ssl::context* tls_context,
-                                                               std::size_t max_buffer,
-                                                               SteadyClock::time_point deadline) {
+asio::awaitable<Result<UpstreamConnectionPtr>> ConnectUpstream(
+    asio::any_io_executor executor, const RequestUrl& url, ssl::context* tls_context,
+    std::size_t max_buffer, SteadyClock::time_point deadline, const ForwardProxy* proxy) {
   const std::string origin = url.Origin();
+  const bool tunnel = url.tls && proxy != nullptr && proxy->AppliesTo(url.host);
+  const std::string& connect_host = tunnel ? proxy->host : url.host;
+  const std::uint16_t connect_port = tunnel ? proxy->port : url.port;
   std::vector<tcp::endpoint> endpoints;
-  if (url.host_is_ip) {
-    error_code ec;
-    auto address = asio::ip::make_address(url.host, ec);
-    if (ec) co_return MakeError(ErrorCode::kInvalidArgument, "bad IP address in " + origin);
-    endpoints.emplace_back(address, url.port);
+  error_code literal_ec;
+  const auto literal = asio::ip::make_address(connect_host, literal_ec);
+  if (!literal_ec) {
+    endpoints.emplace_back(literal, connect_port);
+  } else if (url.host_is_ip && !tunnel) {
+    co_return MakeError(ErrorCode::kInvalidArgument, "bad IP address in " + origin);
   } else {
     SPOTAUTH_CO_TRY_ASSIGN(endpoints,
-                           co_await ResolveBefore(executor, url.host, url.port, deadline));
+                           co_await ResolveBefore(executor, connect_host, connect_port, deadline));
   }
 
   auto connection =
@@ -114,6 +150,10 @@ asio::awaitable<Result<UpstreamConnectionPtr>> ConnectUpstream(asio::any_io_exec
   // Requests are small and latency-bound; Nagle would hold the last segment for an ACK.
   error_code ignored;
   transport.socket().set_option(tcp::no_delay(true), ignored);
+
+  if (tunnel) {
+    SPOTAUTH_CO_TRY(co_await OpenTunnel(transport, url, *proxy));
+  }
 
   auto* tls = std::get_if<TlsStream>(&connection->stream);
   if (tls == nullptr) co_return connection;

@@ -19,6 +19,7 @@
 #include <variant>
 
 #include "core/result.h"
+#include "http/forward_proxy.h"
 #include "http/request_url.h"
 
 namespace spotauth::http {
@@ -45,12 +46,14 @@ using UpstreamConnectionPtr = std::unique_ptr<UpstreamConnection>;
 
 // Resolves (names only), connects and, for https, shakes hands with SNI and verifies the chain
 // and the name or IP against `url`, all before `deadline`. `tls_context` is used only for https.
-// Errors: kTimeout, kUnavailable (resolve or connect), kTls (handshake, certificate),
-// kInvalidArgument (a bad IP literal). Messages name the step and the origin only.
+// With `proxy` set and applying to the host, an https connection is a tunnel through that
+// forward proxy (CONNECT host:port), and TLS runs end to end through it as before.
+// Errors: kTimeout, kUnavailable (resolve or connect, or the proxy refused), kTls (handshake,
+// certificate), kInvalidArgument (a bad IP literal). Messages name the step and the origin only.
 [[nodiscard]] boost::asio::awaitable<Result<UpstreamConnectionPtr>> ConnectUpstream(
     boost::asio::any_io_executor executor, const RequestUrl& url,
     boost::asio::ssl::context* tls_context, std::size_t max_buffer,
-    std::chrono::steady_clock::time_point deadline);
+    std::chrono::steady_clock::time_point deadline, const ForwardProxy* proxy = nullptr);
 
 // Idle keep-alive connections by origin, most recently used first, each kept at most
 // `idle_lifetime`, at most `max_per_origin` per origin. Not thread-safe: one per event loop.

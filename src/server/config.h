@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "core/scope.h"
 #include "http/client_address.h"
+#include "http/forward_proxy.h"
 #include "store/store_location.h"
 
 namespace spotauth::server {
@@ -75,6 +76,8 @@ struct Config {
   std::string api_url = "https://api.spotify.com";
   bool allow_plain_http_upstream = false;  // only for loopback http:// upstreams
   std::string ca_file;
+  // HTTPS_PROXY / NO_PROXY from the environment (cli sets it; not a spotauth setting).
+  std::optional<http::ForwardProxy> https_proxy;
   std::chrono::milliseconds spotify_timeout{1400};  // per call; a page makes at most two
 
   // Gateway mode (SPOTAUTH_UPSTREAM set): spotauth in front of an app. Empty: the seed's pages.

@@ -55,6 +55,7 @@ Result<std::unique_ptr<LoginApp>> LoginApp::Create(AppContext& app,
   options.timeout = app.config.spotify_timeout;
   options.allow_plain_http = app.config.allow_plain_http_upstream;
   options.ca_file = app.config.ca_file;
+  options.proxy = app.config.https_proxy;
   if (!tls) {
     SPOTAUTH_TRY_ASSIGN(tls, http::MakeTlsClientContext(options.ca_file));
   }
@@ -63,6 +64,7 @@ Result<std::unique_ptr<LoginApp>> LoginApp::Create(AppContext& app,
     http::ReverseProxyOptions proxy_options;
     proxy_options.origin = app.config.upstream;
     proxy_options.response_timeout = app.config.app_timeout;
+    proxy_options.proxy = app.config.https_proxy;
     if (app.config.secure_cookies) {
       proxy_options.response_fields.emplace_back("Strict-Transport-Security", kHsts);
     }

@@ -90,6 +90,17 @@ TEST(ServeCommand, BadConfigurationListsEveryProblemAndExits2) {
   EXPECT_NE(out.find("SPOTAUTH_PORT"), std::string::npos);
 }
 
+TEST(ServeCommand, AProxyUrlThatIsNotAConnectProxyIsAProblem) {
+  Child child =
+      Spawn({SPOTAUTH_BINARY, "serve"},
+            {"SPOTIFY_CLIENT_ID=id", "HTTPS_PROXY=socks5://user:hunter2@proxy:1080",
+             "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0"});
+  const std::string out = ReadAll(child.output);
+  EXPECT_EQ(Wait(child.pid), 2) << out;
+  EXPECT_NE(out.find("HTTPS_PROXY must be an http://host[:port] URL"), std::string::npos) << out;
+  EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
+}
+
 TEST(ServeCommand, ServesThenStopsCleanlyOnSigterm) {
   const std::uint16_t port = FreePort();
   const std::string dir = ::testing::TempDir();

@@ -2,15 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
+#include "testing/child_process.h"
+#include "testing/loopback_ports.h"
 #include "testing/loopback_server.h"
 #include "testing/nginx_fixture.h"
+#include "testing/read_file.h"
 #include "testing/run_awaitable.h"
 
 namespace spotauth::http {
@@ -430,6 +436,91 @@ TEST_F(BeastHttpClientTest, MissingCaFileFailsCreate) {
   auto client = BeastHttpClient::Create(io_.get_executor(), options);
   ASSERT_FALSE(client.has_value());
   EXPECT_EQ(client.error().code, ErrorCode::kInvalidArgument);
+}
+
+// ---- Through a forward proxy (HTTPS_PROXY): tests/testing/connect_proxy.py ----
+
+class ConnectProxy {
+ public:
+  explicit ConnectProxy(const std::string& credentials = "") {
+    std::array<std::uint16_t, 1> ports{};
+    EXPECT_TRUE(spotauth::testing::PickLoopbackPorts(ports));
+    port_ = ports[0];
+    log_ = ::testing::TempDir() + "connect-proxy-" + std::to_string(port_) + ".log";
+    std::vector<std::string> args = {"/usr/bin/python3",
+                                     SPOTAUTH_SOURCE_DIR "/tests/testing/connect_proxy.py",
+                                     std::to_string(port_), log_};
+    if (!credentials.empty()) args.push_back(credentials);
+    process_ = std::make_unique<spotauth::testing::ChildProcess>(args, std::vector<std::string>{},
+                                                                 "/dev/null", "/dev/null");
+    for (int i = 0; i < 500 && !spotauth::testing::AcceptsConnections(port_); ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  ~ConnectProxy() { std::remove(log_.c_str()); }
+  std::string Url(const std::string& userinfo = "") const {
+    return "http://" + userinfo + "127.0.0.1:" + std::to_string(port_);
+  }
+  std::string Log() const { return spotauth::testing::ReadFile(log_); }
+
+ private:
+  std::uint16_t port_ = 0;
+  std::string log_;
+  std::unique_ptr<spotauth::testing::ChildProcess> process_;
+};
+
+class BeastHttpClientProxyTest : public BeastHttpClientTlsTest {
+ protected:
+  BeastHttpClient::Options Through(const std::string& proxy_url, const std::string& no_proxy = "") {
+    BeastHttpClient::Options options = TrustingTestCa();
+    options.proxy = ParseForwardProxy(proxy_url, no_proxy).value();
+    return options;
+  }
+};
+
+TEST_F(BeastHttpClientProxyTest, HttpsGoesThroughTheProxyWithTlsEndToEnd) {
+  ConnectProxy proxy;
+  auto client = MakeClient(io_, Through(proxy.Url()));
+  // api.spotify.test resolves nowhere but at the proxy; the certificate names it.
+  auto result = Get(io_, *client, Https(nginx_->good_port(), "/json", "api.spotify.test"));
+  ASSERT_TRUE(result) << Describe(result);
+  EXPECT_EQ(result->status, 200u);
+  EXPECT_EQ(result->body, "{\"ok\":true}");
+  EXPECT_EQ(proxy.Log(), "CONNECT api.spotify.test:" + std::to_string(nginx_->good_port()) + "\n");
+  // The pooled connection is the tunnel: a second request opens no second CONNECT.
+  ASSERT_TRUE(Get(io_, *client, Https(nginx_->good_port(), "/json", "api.spotify.test")));
+  EXPECT_EQ(proxy.Log(), "CONNECT api.spotify.test:" + std::to_string(nginx_->good_port()) + "\n");
+}
+
+TEST_F(BeastHttpClientProxyTest, CredentialsFromTheProxyUrlAreSent) {
+  ConnectProxy proxy("user:p@ss");
+  auto with = MakeClient(io_, Through(proxy.Url("user:p%40ss@")));
+  EXPECT_TRUE(Get(io_, *with, Https(nginx_->good_port(), "/json", "api.spotify.test")));
+  auto without = MakeClient(io_, Through(proxy.Url()));
+  auto refused = Get(io_, *without, Https(nginx_->good_port(), "/json", "api.spotify.test"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(refused.error().message.find("407"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().message.find("p@ss"), std::string::npos);
+}
+
+TEST_F(BeastHttpClientProxyTest, ARefusedTunnelIsAnErrorNamingTheStatus) {
+  ConnectProxy proxy;
+  auto client = MakeClient(io_, Through(proxy.Url()));
+  auto result = Get(io_, *client, Https(443, "/", "refused.test"));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(result.error().message.find("refused the tunnel: HTTP/1.1 403"), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(BeastHttpClientProxyTest, NoProxyHostsAndLoopbackGoDirect) {
+  ConnectProxy proxy;
+  auto client = MakeClient(io_, Through(proxy.Url(), "spotify.test"));
+  EXPECT_TRUE(Get(io_, *client, Https(nginx_->good_port(), "/json")));  // 127.0.0.1: direct
+  auto direct = Get(io_, *client, Https(nginx_->good_port(), "/json", "api.spotify.test"));
+  EXPECT_FALSE(direct);  // .test names resolve nowhere (RFC 2606) when not asked of the proxy
+  EXPECT_EQ(proxy.Log(), "");
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ bool MakeTestPki(const std::string& dir, std::string* error) {
       "[ca_ext]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n"
       "subjectKeyIdentifier = hash\n"
       "[good_ext]\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
-      "subjectAltName = IP:127.0.0.1,DNS:localhost\n"
+      "subjectAltName = IP:127.0.0.1,DNS:localhost,DNS:api.spotify.test\n"
       "[wrong_ext]\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth\n"
       "subjectAltName = DNS:wrong.example\n";
   if (!(std::ofstream(dir + "/pki.cnf") << config)) {
