@@ -120,8 +120,16 @@ void LogAccess(std::string_view method, std::string_view path, unsigned status, 
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, http::RequestHandler& handler,
-                         const ServerLimits& limits, bool access_log)
-    : stream_(std::move(socket)), handler_(handler), limits_(limits), access_log_(access_log) {}
+                         const ServerLimits& limits, bool access_log, ServerMetrics* metrics)
+    : stream_(std::move(socket)),
+      handler_(handler),
+      limits_(limits),
+      access_log_(access_log),
+      metrics_(metrics) {}
+
+void HttpSession::Count(unsigned status, SteadyClock::time_point start) {
+  if (metrics_) metrics_->CountRequest(route_, status, SteadyClock::now() - start);
+}
 
 void HttpSession::BeginShutdown() {
   stopping_ = true;
@@ -191,6 +199,7 @@ asio::awaitable<void> HttpSession::Serve() {
       buffer.commit(n);
     }
     const SteadyClock::time_point start = SteadyClock::now();
+    route_ = ServerMetrics::kUnrouted;
 
     parser.emplace();
     parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
@@ -236,6 +245,7 @@ asio::awaitable<void> HttpSession::Serve() {
       co_await Reject(status);
       co_return;
     }
+    if (metrics_) route_ = handler_.RouteOf(parser->get());
 
     ++served;
     Exchange exchange;
@@ -303,6 +313,7 @@ asio::awaitable<void> HttpSession::Serve() {
         LogAccess(exchange.method, exchange.path, outcome->status, outcome->body_bytes, start,
                   exchange.request_id);
       }
+      Count(outcome->status, start);
       if (outcome->status == 0) co_return;
       if (!outcome->client_reusable || stopping_) {
         co_await LingeringClose();
@@ -396,6 +407,7 @@ asio::awaitable<bool> HttpSession::Answer(http::Response response, const Exchang
     LogAccess(exchange.method, exchange.path, status, response.body().size(), exchange.start,
               exchange.request_id);
   }
+  Count(status, exchange.start);
   if (ec) co_return false;
   if (!keep_alive) {
     co_await LingeringClose();
@@ -413,6 +425,7 @@ asio::awaitable<void> HttpSession::Reject(unsigned status) {
   stream_.expires_after(limits_.write_timeout);
   auto [ec, n] = co_await beast_http::async_write(stream_, response, kNoThrow);
   if (access_log_) LogAccess("-", "-", status, response.body().size(), start, "-");
+  Count(status, start);
   if (!ec) co_await LingeringClose();
 }
 

@@ -13,16 +13,17 @@
 
 #include "http/request_handler.h"
 #include "http/server_limits.h"
+#include "http/server_metrics.h"
 
 namespace spotauth::http {
 
 // Thread-safety: a session belongs to the event loop that runs its socket. Run, BeginShutdown
 // and Abort must all be called on that loop's thread. The handler and limits must outlive the
-// session.
+// session, and so must `metrics` when given.
 class HttpSession {
  public:
   HttpSession(boost::asio::ip::tcp::socket socket, http::RequestHandler& handler,
-              const ServerLimits& limits, bool access_log);
+              const ServerLimits& limits, bool access_log, ServerMetrics* metrics = nullptr);
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
@@ -73,11 +74,15 @@ class HttpSession {
   boost::asio::awaitable<void> LingeringClose();
   void ResetConnection();
   void Close();
+  // Counts an answered request under route_ in metrics_, if any.
+  void Count(unsigned status, std::chrono::steady_clock::time_point start);
 
   boost::beast::tcp_stream stream_;
   http::RequestHandler& handler_;
   const ServerLimits& limits_;
   bool access_log_;
+  ServerMetrics* metrics_;
+  std::size_t route_ = ServerMetrics::kUnrouted;  // the current request's, once known
   boost::asio::cancellation_signal cancel_;
   std::string client_address_;  // found when a handler first needs it
   Phase phase_ = Phase::kWaiting;

@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "http/request_handler.h"
 #include "http/server_limits.h"
+#include "http/server_metrics.h"
 
 namespace spotauth::http {
 
@@ -22,6 +23,9 @@ struct ListenerOptions {
   // One info line per request: method, path without query, status, body bytes, microseconds.
   // Costs measurable throughput, hence the switch.
   bool access_log = true;
+  // Requests and connections are counted here when set; shared by every thread, it must
+  // outlive the listener.
+  ServerMetrics* metrics = nullptr;
 };
 
 // Called once per thread, on the starting thread, before that thread's loop runs. The handler
