@@ -49,6 +49,9 @@ struct Config {
   unsigned threads = 0;  // event loops; 0 = one per core
   bool access_log = true;
   std::string log_level = "info";  // trace | debug | info | warn | error | off
+  // The metrics listener (SPOTAUTH_METRICS_ADDRESS), apart from the public one; empty: none.
+  std::string metrics_host;  // an address literal, without brackets
+  std::uint16_t metrics_port = 0;
 
   // The app registered with Spotify (tekore's names).
   std::string client_id;
