@@ -7,7 +7,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libhiredis-dev libcli11-dev libspdlog-dev libfmt-dev
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev)
-test_pkgs=(nginx-light redis-server openssl curl systemd)
+test_pkgs=(nginx-light redis-server openssl curl systemd prometheus)  # prometheus: promtool
 bench_pkgs=(nginx-light wrk curl redis-server)
 browser_pkgs=(chromium nodejs npm)
 fuzz_pkgs=(clang libclang-rt-dev)

@@ -13,6 +13,7 @@
 
 #include "cli/json_log_formatter.h"
 #include "cli/process_limits.h"
+#include "cli/serve_metrics.h"
 #include "cli/version.h"
 #include "core/clock.h"
 #include "core/random.h"
@@ -20,6 +21,7 @@
 #include "http/listener.h"
 #include "server/app_context.h"
 #include "server/login_app.h"
+#include "store/counting_session_store.h"
 #include "store/open_session_store.h"
 
 namespace spotauth::cli {
@@ -91,7 +93,13 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
     std::cerr << "spotauth: cannot open the session store: " << store.error().message << "\n";
     return 1;
   }
-  server::AppContext app(config, clock, random, **store);
+  store::CountingSessionStore counted_store(**store);
+  server::AppContext app(config, clock, random, counted_store);
+  ServeMetrics metrics;
+  if (auto registered = metrics.Register(app.metrics, counted_store); !registered) {
+    std::cerr << "spotauth: " << registered.error().message << "\n";  // a bug, not a setting
+    return 1;
+  }
   // One TLS context for every loop: loading the CA store is most of start-up's work.
   auto tls = http::MakeTlsClientContext(config.ca_file);
   if (!tls) {
@@ -108,6 +116,7 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
   options.access_log_format =
       config.log_json ? http::AccessLogFormat::kJson : http::AccessLogFormat::kText;
   options.trusted_proxies = config.trusted_proxies;
+  options.metrics = &metrics.http;
   // 10,000 connections need 10,000 descriptors; the usual soft limit is 1,024, and upstream
   // connections and SQLite share the same table.
   const DescriptorBudget descriptors =
@@ -135,7 +144,21 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
               << started.error().message << "\n";
     return 1;
   }
-  Sweeper sweeper(**store);
+  std::unique_ptr<http::Listener> metrics_listener;
+  if (!config.metrics_host.empty()) {
+    auto started_metrics =
+        StartMetricsListener(config.metrics_host, config.metrics_port, metrics.registry);
+    if (!started_metrics) {
+      std::cerr << "spotauth: cannot serve metrics on " << config.metrics_host << ":"
+                << config.metrics_port << ": " << started_metrics.error().message << "\n";
+      return 1;
+    }
+    metrics_listener = std::move(*started_metrics);
+    const bool ipv6 = config.metrics_host.find(':') != std::string::npos;
+    spdlog::info("metrics at http://{}{}{}:{}/metrics", ipv6 ? "[" : "", config.metrics_host,
+                 ipv6 ? "]" : "", config.metrics_port);
+  }
+  Sweeper sweeper(counted_store);
   spdlog::info("spotauth {} listening on {}:{} ({} {}); store {}; {}; scopes {}; open {}",
                Version(), config.host, listener.Port(), options.threads,
                options.threads == 1 ? "loop" : "loops", StoreKindName(config.store.kind),
@@ -150,6 +173,7 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
   signals_loop.run();
   spdlog::info("stopping: finishing requests in flight");
   listener.Stop();
+  if (metrics_listener) metrics_listener->Stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -8,4 +8,8 @@ std::string Version() {
                           : std::string(SPOTAUTH_VERSION) + " (git " + revision + ")";
 }
 
+std::string ProjectVersion() { return SPOTAUTH_VERSION; }
+
+std::string Revision() { return SPOTAUTH_REVISION; }
+
 }  // namespace spotauth::cli

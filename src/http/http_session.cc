@@ -130,12 +130,13 @@ std::chrono::microseconds Since(SteadyClock::time_point start) {
 
 HttpSession::HttpSession(tcp::socket socket, http::RequestHandler& handler,
                          const ServerLimits& limits, const AccessLog* access_log,
-                         const TrustedProxies* trusted_proxies)
+                         const TrustedProxies* trusted_proxies, ServerMetrics* metrics)
     : stream_(std::move(socket)),
       handler_(handler),
       limits_(limits),
       access_log_(access_log),
-      trusted_proxies_(trusted_proxies) {}
+      trusted_proxies_(trusted_proxies),
+      metrics_(metrics) {}
 
 void HttpSession::LearnPeer() {
   boost::system::error_code ec;
@@ -147,6 +148,10 @@ void HttpSession::LearnPeer() {
 void HttpSession::LogAccess(const Exchange& exchange, unsigned status, std::size_t bytes) const {
   access_log_->Write(AccessRecord{exchange.method, exchange.path, status, bytes,
                                   Since(exchange.start), exchange.client, exchange.request_id});
+}
+
+void HttpSession::Count(unsigned status, SteadyClock::time_point start) {
+  if (metrics_) metrics_->CountRequest(route_, status, SteadyClock::now() - start);
 }
 
 void HttpSession::BeginShutdown() {
@@ -218,6 +223,7 @@ asio::awaitable<void> HttpSession::Serve() {
       buffer.commit(n);
     }
     const SteadyClock::time_point start = SteadyClock::now();
+    route_ = ServerMetrics::kUnrouted;
 
     parser.emplace();
     parser->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
@@ -263,6 +269,7 @@ asio::awaitable<void> HttpSession::Serve() {
       co_await Reject(status);
       co_return;
     }
+    if (metrics_) route_ = handler_.RouteOf(parser->get());
 
     ++served;
     Exchange exchange;
@@ -326,6 +333,7 @@ asio::awaitable<void> HttpSession::Serve() {
         co_return;
       }
       if (access_log_ != nullptr) LogAccess(exchange, outcome->status, outcome->body_bytes);
+      Count(outcome->status, start);
       if (outcome->status == 0) co_return;
       if (!outcome->client_reusable || stopping_) {
         co_await LingeringClose();
@@ -416,6 +424,7 @@ asio::awaitable<bool> HttpSession::Answer(http::Response response, const Exchang
                      ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
                      : co_await beast_http::async_write(stream_, serializer, kNoThrow);
   if (access_log_ != nullptr) LogAccess(exchange, status, response.body().size());
+  Count(status, exchange.start);
   if (ec) co_return false;
   if (!keep_alive) {
     co_await LingeringClose();
@@ -441,6 +450,7 @@ asio::awaitable<void> HttpSession::Reject(unsigned status) {
     unreadable.request_id = "-";
     LogAccess(unreadable, status, response.body().size());
   }
+  Count(status, start);
   if (!ec) co_await LingeringClose();
 }
 

@@ -15,19 +15,20 @@
 #include "http/client_address.h"
 #include "http/request_handler.h"
 #include "http/server_limits.h"
+#include "http/server_metrics.h"
 
 namespace spotauth::http {
 
 // Thread-safety: a session belongs to the event loop that runs its socket. Run, BeginShutdown
 // and Abort must all be called on that loop's thread. The handler and limits must outlive the
-// session.
+// session, and so must `metrics` when given.
 class HttpSession {
  public:
   // `access_log`: null for none. `trusted_proxies`: whose X-Forwarded-For names the client in
   // the access log (null or empty: nobody's). Both must outlive the session.
   HttpSession(boost::asio::ip::tcp::socket socket, http::RequestHandler& handler,
               const ServerLimits& limits, const AccessLog* access_log,
-              const TrustedProxies* trusted_proxies = nullptr);
+              const TrustedProxies* trusted_proxies = nullptr, ServerMetrics* metrics = nullptr);
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
@@ -82,12 +83,16 @@ class HttpSession {
   boost::asio::awaitable<void> LingeringClose();
   void ResetConnection();
   void Close();
+  // Counts an answered request under route_ in metrics_, if any.
+  void Count(unsigned status, std::chrono::steady_clock::time_point start);
 
   boost::beast::tcp_stream stream_;
   http::RequestHandler& handler_;
   const ServerLimits& limits_;
   const AccessLog* access_log_;
   const TrustedProxies* trusted_proxies_;
+  ServerMetrics* metrics_;
+  std::size_t route_ = ServerMetrics::kUnrouted;  // the current request's, once known
   boost::asio::cancellation_signal cancel_;
   boost::asio::ip::address peer_;  // LearnPeer: when the access log or the handler needs it
   std::string peer_text_ = "-";

@@ -123,11 +123,12 @@ asio::awaitable<void> Listener::State::Accept(Worker& worker) {
       socket.close(ignored);
       continue;
     }
+    if (options.metrics) options.metrics->ConnectionsOpened();
     // Without it, small responses wait for the delayed ACK (~40 ms each; docs/design-notes.md).
     socket.set_option(tcp::no_delay(true), ignored);
-    HttpSession& session =
-        worker.sessions.emplace_back(std::move(socket), *worker.handler, options.limits,
-                                     access_log.get(), &options.trusted_proxies);
+    HttpSession& session = worker.sessions.emplace_back(
+        std::move(socket), *worker.handler, options.limits, access_log.get(),
+        &options.trusted_proxies, options.metrics);
     auto it = std::prev(worker.sessions.end());
     asio::co_spawn(worker.ioc, session.Run(),
                    asio::bind_cancellation_slot(
@@ -142,6 +143,7 @@ asio::awaitable<void> Listener::State::Accept(Worker& worker) {
 void Listener::State::SessionEnded(Worker& worker, std::list<HttpSession>::iterator session) {
   worker.sessions.erase(session);
   active.fetch_sub(1);
+  if (options.metrics) options.metrics->ConnectionsClosed();
   if (worker.stopping && worker.sessions.empty()) worker.drained.cancel();
 }
 
@@ -261,6 +263,8 @@ void Listener::Stop(std::chrono::milliseconds grace) {
     if (worker->thread.joinable()) worker->thread.join();
   }
   s.workers.clear();
+  // Sessions still open at the end were destroyed with their loops, without SessionEnded.
+  if (s.options.metrics) s.options.metrics->ConnectionsClosed(static_cast<std::int64_t>(s.active));
   s.active = 0;
 }
 

@@ -13,6 +13,7 @@
 #include "http/client_address.h"
 #include "http/request_handler.h"
 #include "http/server_limits.h"
+#include "http/server_metrics.h"
 
 namespace spotauth::http {
 
@@ -27,6 +28,9 @@ struct ListenerOptions {
   AccessLogFormat access_log_format = AccessLogFormat::kText;
   // Whose X-Forwarded-For names the client in the access log; empty: the peer is the client.
   TrustedProxies trusted_proxies;
+  // Requests and connections are counted here when set; shared by every thread, it must
+  // outlive the listener.
+  ServerMetrics* metrics = nullptr;
 };
 
 // Called once per thread, on the starting thread, before that thread's loop runs. The handler

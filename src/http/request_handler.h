@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstddef>
 #include <string_view>
 #include <variant>
 
@@ -35,6 +36,11 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual boost::asio::awaitable<Response> Handle(Request request) = 0;
+
+  // For metrics: which of the route labels the listener's ServerMetrics was made with this
+  // request counts under (an index; see ServerMetrics). Called once per request with a
+  // ServerMetrics only, after the head is read and before Intercept; must be cheap and not throw.
+  virtual std::size_t RouteOf(const RequestHead& /*head*/) const { return 0; }
 
   // Handlers that pass requests on to another server (gateway mode) return true; only then is
   // Intercept called, so the others cost no extra coroutine per request.

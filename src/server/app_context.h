@@ -1,6 +1,6 @@
-// What every event loop's LoginApp shares: configuration, keys, time, randomness, the store
-// (SessionContext: all that sign-in needs), and the app-wide now-playing state. Built once in
-// cli/; everything here is thread-safe.
+// What every event loop's LoginApp shares: configuration, keys, time, randomness, the store,
+// the counters (SessionContext: all that sign-in needs), and the app-wide now-playing state.
+// Built once in cli/; everything here is thread-safe.
 #pragma once
 
 #include <openssl/crypto.h>
@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/random.h"
+#include "server/app_metrics.h"
 #include "server/config.h"
 #include "server/now_playing.h"
 #include "store/session_store.h"
@@ -49,6 +50,7 @@ struct SessionContext {
   const Clock& clock;
   Random& random;
   store::SessionStore& store;
+  AppMetrics metrics;  // cli/ registers them for the metrics listener
 };
 
 struct AppContext : SessionContext {

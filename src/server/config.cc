@@ -68,6 +68,9 @@ const std::vector<SettingInfo> kSettings = {
     {"SPOTAUTH_TRUSTED_PROXIES",
      "comma-separated addresses and CIDR blocks of proxies whose X-Forwarded-For names the client "
      "in the access log (default: none; the peer is the client)"},
+    {"SPOTAUTH_METRICS_ADDRESS",
+     "IP:port of a separate listener serving Prometheus metrics at /metrics, e.g. "
+     "127.0.0.1:9100 or [::1]:9100 (default: none; the public port never serves them)"},
 };
 
 bool IsKnown(std::string_view name) {
@@ -265,6 +268,33 @@ void CheckGateway(Checker& check, Config& config) {
     }
     config.public_paths.emplace_back(prefix);
   }
+}
+
+// host:port with an address literal (the listener binds without DNS), on another port than the
+// public listener's, so the metrics are never reachable where browsers are.
+void CheckMetricsAddress(Checker& check, Config& config) {
+  const std::string value = check.Get("SPOTAUTH_METRICS_ADDRESS");
+  if (value.empty()) return;
+  auto parsed = urls::parse_authority(value);
+  const bool literal = parsed && (parsed->host_type() == urls::host_type::ipv4 ||
+                                  parsed->host_type() == urls::host_type::ipv6);
+  const auto port = parsed ? ParseNumber<std::uint16_t>(parsed->port(), 1, 65535) : std::nullopt;
+  if (!literal || parsed->has_userinfo() || !port) {
+    check.Problem(
+        "SPOTAUTH_METRICS_ADDRESS must be an IP address and a port, e.g. 127.0.0.1:9100 "
+        "or [::1]:9100.");
+    return;
+  }
+  if (*port == config.port) {
+    check.Problem(
+        "SPOTAUTH_METRICS_ADDRESS must use another port than SPOTAUTH_PORT: metrics "
+        "stay off the public listener.");
+    return;
+  }
+  config.metrics_host = parsed->host_type() == urls::host_type::ipv6
+                            ? parsed->host_ipv6_address().to_string()
+                            : std::string(parsed->host_address());
+  config.metrics_port = *port;
 }
 
 void CheckStore(Checker& check, Config& config, const std::string& value,
@@ -482,6 +512,7 @@ tl::expected<Config, std::vector<std::string>> BuildConfig(const Settings& setti
   check.Seconds("SPOTAUTH_NOW_PLAYING_CACHE", 0, 3600, config.now_playing_cache);
   check.Seconds("SPOTAUTH_MAX_RETRY_AFTER", 1, 24 * 3600, config.max_retry_after);
   check.Flag("SPOTAUTH_ACCESS_LOG", config.access_log);
+  CheckMetricsAddress(check, config);
   config.log_level = check.Get("SPOTAUTH_LOG_LEVEL", config.log_level);
   static constexpr std::array<std::string_view, 6> kLevels = {"trace", "debug", "info",
                                                               "warn",  "error", "off"};

@@ -54,6 +54,9 @@ struct Config {
   bool log_json = false;           // SPOTAUTH_LOG_FORMAT=json: one JSON object per line
   // Whose X-Forwarded-For names the client in the access log (SPOTAUTH_TRUSTED_PROXIES).
   http::TrustedProxies trusted_proxies;
+  // The metrics listener (SPOTAUTH_METRICS_ADDRESS), apart from the public one; empty: none.
+  std::string metrics_host;  // an address literal, without brackets
+  std::uint16_t metrics_port = 0;
 
   // The app registered with Spotify (tekore's names).
   std::string client_id;

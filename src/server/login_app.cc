@@ -75,31 +75,22 @@ Result<std::unique_ptr<LoginApp>> LoginApp::Create(AppContext& app,
       std::move(proxy));
 }
 
-LoginApp::Routes::Routes(const std::string& base)
-    : prefix(base + "/"),
-      home(base + "/"),
-      login(base + "/login"),
-      logout(base + "/logout"),
-      healthz(base + "/healthz"),
-      readyz(base + "/readyz"),
-      stylesheet(base + std::string(kStylesheetPath)),
-      auth(base + "/auth"),
-      userinfo(base + "/userinfo") {}
-
 LoginApp::LoginApp(AppContext& app, std::unique_ptr<http::HttpClient> client,
                    std::unique_ptr<http::ReverseProxy> proxy)
     : app_(app),
-      routes_(app.config.base_path),
       client_(std::move(client)),
+      spotify_client_(*client_, app.metrics.spotify),
       proxy_(std::move(proxy)),
-      accounts_(*client_, app.clock,
+      routes_(app.config.base_path, app.config.callback_path, proxy_ != nullptr),
+      accounts_(spotify_client_, app.clock,
                 spotify::Credentials{app.config.client_id, app.config.client_secret,
                                      app.config.redirect_uri},
                 app.config.accounts_url),
-      api_(*client_, app.config.api_url),
+      api_(spotify_client_, app.config.api_url),
       sessions_(app_, accounts_, api_),
       now_playing_(api_, app.clock, app.now_playing_gate, app.now_playing_cache, app.store,
-                   NowPlayingPolicy{app.config.now_playing_cache, app.config.max_retry_after}) {}
+                   NowPlayingPolicy{app.config.now_playing_cache, app.config.max_retry_after},
+                   app.metrics.rate_limit_pauses) {}
 
 LoginApp::~LoginApp() = default;
 
@@ -119,6 +110,12 @@ awaitable<http::Response> LoginApp::Handle(http::Request request) {
     spdlog::error("request failed with an exception: {}", typeid(e).name());
   }
   co_return Finish(ProblemAnswer(request, Problem::kStoreUnavailable));
+}
+
+std::size_t LoginApp::RouteOf(const http::RequestHead& head) const {
+  auto parsed = urls::parse_origin_form(Sv(head.target()));
+  const RouteId route = parsed ? routes_.Classify(Sv(parsed->encoded_path())) : RouteId::kOther;
+  return static_cast<std::size_t>(route);
 }
 
 awaitable<http::HeadVerdict> LoginApp::Intercept(http::RequestHead& head,
@@ -223,24 +220,25 @@ awaitable<http::Response> LoginApp::UserInfo(const http::Request& request) {
 awaitable<http::Response> LoginApp::Route(const http::Request& request) {
   auto parsed = urls::parse_origin_form(Sv(request.target()));
   if (!parsed) co_return ProblemAnswer(request, Problem::kBadRequest);
-  const std::string_view path = Sv(parsed->encoded_path());
-  const bool gateway = proxy_ != nullptr;
+  const RouteId route = routes_.Classify(Sv(parsed->encoded_path()));
+  const auto get_only = [&] {
+    return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
+  };
 
-  if (path == routes_.healthz) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    co_return PlainText(request, 200, "ok\n");
-  }
-  if (path == routes_.readyz) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    co_return co_await Ready(request);
-  }
-  // nginx's auth_request subrequest carries whatever Host nginx was told to send.
-  if (gateway && path == routes_.auth) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    co_return co_await Auth(request);
+  // Answered on any Host: probes, and nginx's auth_request subrequest, which carries whatever
+  // Host nginx was told to send.
+  switch (route) {
+    case RouteId::kHealthz:
+      if (!IsGetOrHead(request)) co_return get_only();
+      co_return PlainText(request, 200, "ok\n");
+    case RouteId::kReadyz:
+      if (!IsGetOrHead(request)) co_return get_only();
+      co_return co_await Ready(request);
+    case RouteId::kAuth:
+      if (!IsGetOrHead(request)) co_return get_only();
+      co_return co_await Auth(request);
+    default:
+      break;
   }
   // Cookies live on the public host; anything else would lose them on the way back from
   // Spotify (e.g. localhost vs 127.0.0.1).
@@ -249,40 +247,33 @@ awaitable<http::Response> LoginApp::Route(const http::Request& request) {
     co_return Redirect(request, 308, app_.config.public_origin + std::string(Sv(request.target())));
   }
 
-  if (path == routes_.home) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    co_return co_await Home(request);
+  switch (route) {
+    case RouteId::kHome:
+      if (!IsGetOrHead(request)) co_return get_only();
+      co_return co_await Home(request);
+    case RouteId::kLogin:
+      if (!IsGetOrHead(request)) co_return get_only();
+      co_return co_await Login(request, *parsed);
+    case RouteId::kCallback:
+      if (!IsGetOrHead(request)) co_return get_only();
+      co_return co_await Callback(request);
+    case RouteId::kLogout:
+      if (IsGetOrHead(request)) co_return co_await LogoutPage(request);
+      if (request.method() == beast_http::verb::post) co_return co_await Logout(request);
+      co_return MethodNotAllowed(request, "GET, HEAD, POST", app_.config.base_path);
+    case RouteId::kStatic: {
+      if (!IsGetOrHead(request)) co_return get_only();
+      http::Response response = PlainText(request, 200, Stylesheet());
+      response.set(beast_http::field::content_type, "text/css; charset=utf-8");
+      response.set(beast_http::field::cache_control, "public, max-age=3600");
+      co_return response;
+    }
+    case RouteId::kUserinfo:
+      if (!IsGetOrHead(request)) co_return get_only();
+      co_return co_await UserInfo(request);
+    default:
+      co_return ProblemAnswer(request, Problem::kNotFound);
   }
-  if (path == routes_.login) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    co_return co_await Login(request, *parsed);
-  }
-  if (path == app_.config.callback_path) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    co_return co_await Callback(request);
-  }
-  if (path == routes_.logout) {
-    if (IsGetOrHead(request)) co_return co_await LogoutPage(request);
-    if (request.method() == beast_http::verb::post) co_return co_await Logout(request);
-    co_return MethodNotAllowed(request, "GET, HEAD, POST", app_.config.base_path);
-  }
-  if (path == routes_.stylesheet) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    http::Response response = PlainText(request, 200, Stylesheet());
-    response.set(beast_http::field::content_type, "text/css; charset=utf-8");
-    response.set(beast_http::field::cache_control, "public, max-age=3600");
-    co_return response;
-  }
-  if (gateway && path == routes_.userinfo) {
-    if (!IsGetOrHead(request))
-      co_return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
-    co_return co_await UserInfo(request);
-  }
-  co_return ProblemAnswer(request, Problem::kNotFound);
 }
 
 awaitable<http::Response> LoginApp::Home(const http::Request& request) {
@@ -339,6 +330,7 @@ awaitable<http::Response> LoginApp::Login(const http::Request& request, const ur
   if (session && *session) co_return Redirect(request, 303, return_to);
   const LoginStart start =
       sessions_.StartLogin(FindCookies(request, app_.cookies.login), std::move(return_to));
+  app_.metrics.logins_started.Inc();
   http::Response response = Redirect(request, 302, start.authorize_url);
   response.set(beast_http::field::set_cookie,
                SetCookieValue(app_.cookies.login, start.login_cookie,
@@ -349,9 +341,16 @@ awaitable<http::Response> LoginApp::Login(const http::Request& request, const ur
 awaitable<http::Response> LoginApp::Callback(const http::Request& request) {
   auto url = urls::parse_origin_form(Sv(request.target()));
   auto params = ReadCallbackParams(*url);
-  if (!params) co_return ProblemAnswer(request, Problem::kBadRequest);
+  if (!params) {
+    app_.metrics.LoginFailed(Problem::kBadRequest);
+    co_return ProblemAnswer(request, Problem::kBadRequest);
+  }
   auto done = co_await sessions_.CompleteLogin(*params, FindCookies(request, app_.cookies.login));
-  if (!done) co_return ProblemAnswer(request, done.error());
+  if (!done) {
+    app_.metrics.LoginFailed(done.error());
+    co_return ProblemAnswer(request, done.error());
+  }
+  app_.metrics.logins_completed.Inc();
 
   // The browser's previous session, if any, ends with the new login.
   if (auto old = co_await sessions_.Load(FindCookies(request, app_.cookies.session)); old && *old) {

@@ -14,9 +14,11 @@
 #include "server/gateway.h"
 #include "server/now_playing.h"
 #include "server/responses.h"
+#include "server/routes.h"
 #include "server/session_service.h"
 #include "spotify/accounts.h"
 #include "spotify/api.h"
+#include "spotify/metered_http_client.h"
 
 namespace spotauth::server {
 
@@ -47,6 +49,8 @@ class LoginApp final : public http::RequestHandler {
   ~LoginApp() override;
 
   boost::asio::awaitable<http::Response> Handle(http::Request request) override;
+  // A RouteId (routes.h), the index into RouteLabels().
+  std::size_t RouteOf(const http::RequestHead& head) const override;
 
   // Gateway mode: spotauth's own paths (base path, callback) are read and handled as usual.
   // Every other request goes to the app: on a public path as it is; signed in with the
@@ -64,12 +68,6 @@ class LoginApp final : public http::RequestHandler {
     std::optional<Identity> identity;
     bool ended = false;
   };
-  // The full paths of spotauth's routes, made once.
-  struct Routes {
-    explicit Routes(const std::string& base);
-    std::string prefix, home, login, logout, healthz, readyz, stylesheet, auth, userinfo;
-  };
-
   boost::asio::awaitable<Result<Lookup>> LookUp(const http::RequestHead& head,
                                                 bool with_access_token);
   // Adds what every answer of ours carries (HSTS over https).
@@ -91,9 +89,10 @@ class LoginApp final : public http::RequestHandler {
   boost::asio::awaitable<Result<void>> EndSession(const ActiveSession& session);
 
   AppContext& app_;
-  Routes routes_;
   std::unique_ptr<http::HttpClient> client_;
+  spotify::MeteredHttpClient spotify_client_;  // client_, counted in app_.metrics
   std::unique_ptr<http::ReverseProxy> proxy_;
+  Routes routes_;  // gateway routes only with proxy_
   spotify::SpotifyAccounts accounts_;
   spotify::SpotifyApi api_;
   SessionService sessions_;

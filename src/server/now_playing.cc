@@ -118,6 +118,7 @@ awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
       const auto pause = std::min(std::max(playing.error().retry_after, std::chrono::seconds(1)),
                                   policy_.max_retry_after);
       gate_.PauseUntil(now + pause);
+      pauses_.Inc();
       spdlog::warn("spotify rate limit: pausing now-playing calls for {} s", pause.count());
       if (auto shared = co_await store_.PauseUpstream(now + pause); !shared) {
         spdlog::warn("could not share the pause through the store: {}", shared.error().message);

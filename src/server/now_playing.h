@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "server/now_playing_view.h"
 #include "spotify/api.h"
 #include "store/session_store.h"
@@ -67,8 +68,15 @@ struct NowPlayingPolicy {
 class NowPlayingService {
  public:
   NowPlayingService(spotify::SpotifyApi& api, const Clock& clock, RateLimitGate& gate,
-                    NowPlayingCache& cache, store::SessionStore& store, NowPlayingPolicy policy)
-      : api_(api), clock_(clock), gate_(gate), cache_(cache), store_(store), policy_(policy) {}
+                    NowPlayingCache& cache, store::SessionStore& store, NowPlayingPolicy policy,
+                    Counter& pauses)
+      : api_(api),
+        clock_(clock),
+        gate_(gate),
+        cache_(cache),
+        store_(store),
+        policy_(policy),
+        pauses_(pauses) {}
 
   boost::asio::awaitable<NowPlayingView> Get(const std::string& session_key,
                                              std::string access_token);
@@ -82,6 +90,7 @@ class NowPlayingService {
   NowPlayingCache& cache_;
   store::SessionStore& store_;  // where instances share a 429 pause
   NowPlayingPolicy policy_;
+  Counter& pauses_;  // each pause a 429 here imposed
 };
 
 }  // namespace spotauth::server

@@ -59,6 +59,46 @@ ProblemInfo Describe(Problem problem) {
   return {400, "Bad request", "The request was malformed.", false};
 }
 
+std::string_view ProblemName(Problem problem) {
+  switch (problem) {
+    case Problem::kBadRequest:
+      return "bad_request";
+    case Problem::kMissingState:
+      return "missing_state";
+    case Problem::kUnknownState:
+      return "unknown_state";
+    case Problem::kOtherBrowser:
+      return "other_browser";
+    case Problem::kDenied:
+      return "denied";
+    case Problem::kAuthorizeError:
+      return "authorize_error";
+    case Problem::kMissingCode:
+      return "missing_code";
+    case Problem::kCodeRejected:
+      return "code_rejected";
+    case Problem::kSpotifyUnavailable:
+      return "spotify_unavailable";
+    case Problem::kSpotifyTimeout:
+      return "spotify_timeout";
+    case Problem::kSpotifyRateLimited:
+      return "spotify_rate_limited";
+    case Problem::kStoreUnavailable:
+      return "store_unavailable";
+    case Problem::kNotFound:
+      return "not_found";
+    case Problem::kMethodNotAllowed:
+      return "method_not_allowed";
+    case Problem::kLogoutForbidden:
+      return "logout_forbidden";
+    case Problem::kAppUnavailable:
+      return "app_unavailable";
+    case Problem::kAppTimeout:
+      return "app_timeout";
+  }
+  return "unknown";
+}
+
 Problem ProblemFor(ErrorCode code) {
   switch (code) {
     case ErrorCode::kAuthentication:

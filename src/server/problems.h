@@ -1,6 +1,7 @@
 // The one place where a failure becomes an HTTP status and a sentence for a person.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 #include "core/result.h"
@@ -26,6 +27,7 @@ enum class Problem {
   kAppUnavailable,   // gateway mode: the app could not be reached or answered badly
   kAppTimeout,       // gateway mode: the app did not answer in time
 };
+inline constexpr std::size_t kProblemCount = static_cast<std::size_t>(Problem::kAppTimeout) + 1;
 
 struct ProblemInfo {
   unsigned status;
@@ -35,6 +37,9 @@ struct ProblemInfo {
 };
 
 ProblemInfo Describe(Problem problem);
+
+// A short snake_case name (e.g. "unknown_state"), for metric labels.
+std::string_view ProblemName(Problem problem);
 
 // How an upstream or store error shows during login.
 Problem ProblemFor(ErrorCode code);

@@ -239,13 +239,16 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
       // Revoked or expired refresh token: retrying cannot help; end the session cleanly.
       spdlog::info("session ended: spotify refused the refresh token ({})",
                    refreshed.error().message);
+      app_.metrics.Refreshed(RefreshOutcome::kEnded);
       (void)co_await app_.store.DeleteSession(session.key);
       co_return Freshness::kEnded;
     }
     spdlog::warn("refresh failed: {}: {}", ToString(refreshed.error().code),
                  refreshed.error().message);
+    app_.metrics.Refreshed(RefreshOutcome::kFailed);
     co_return Freshness::kFailed;
   }
+  app_.metrics.Refreshed(RefreshOutcome::kOk);
   // Stored before it is used: under PKCE the old refresh token is already dead.
   session.token = std::move(*refreshed);
   session.record.sealed_token =
