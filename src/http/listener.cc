@@ -126,9 +126,9 @@ asio::awaitable<void> Listener::State::Accept(Worker& worker) {
     if (options.metrics) options.metrics->ConnectionsOpened();
     // Without it, small responses wait for the delayed ACK (~40 ms each; docs/design-notes.md).
     socket.set_option(tcp::no_delay(true), ignored);
-    HttpSession& session = worker.sessions.emplace_back(
-        std::move(socket), *worker.handler, options.limits, access_log.get(),
-        &options.trusted_proxies, options.metrics);
+    HttpSession& session =
+        worker.sessions.emplace_back(std::move(socket), *worker.handler, options.limits,
+                                     access_log.get(), &options.trusted_proxies, options.metrics);
     auto it = std::prev(worker.sessions.end());
     asio::co_spawn(worker.ioc, session.Run(),
                    asio::bind_cancellation_slot(

@@ -52,6 +52,7 @@ void PrepareForApp(http::RequestHead& head, const CookieNames& cookies,
   head.set("X-Forwarded-For", chain);
   head.set("X-Forwarded-Proto", forwarded.proto);
   head.set("X-Forwarded-Host", forwarded.host);
+  if (!forwarded.request_id.empty()) head.set("X-Request-Id", forwarded.request_id);
   if (identity != nullptr) SetIdentityFields(head, *identity);
 }
 

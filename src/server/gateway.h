@@ -34,11 +34,13 @@ struct ForwardedFacts {
   std::string_view client_address;  // the peer spotauth saw; appended to X-Forwarded-For
   std::string_view proto;           // of the public origin: http or https
   std::string_view host;            // the public host
+  std::string_view request_id;      // X-Request-Id, as spotauth's answer will carry it
 };
 
 // Makes a client's request head fit to go to the app: removes every X-Spotify-* field (no
-// identity spoofing) and spotauth's own cookies, sets X-Forwarded-Proto and X-Forwarded-Host,
-// appends the client to X-Forwarded-For, then adds the identity fields when `identity` is set.
+// identity spoofing) and spotauth's own cookies, sets X-Forwarded-Proto, X-Forwarded-Host and
+// X-Request-Id (so the app's logs and spotauth's name the request alike), appends the client
+// to X-Forwarded-For, then adds the identity fields when `identity` is set.
 void PrepareForApp(http::RequestHead& head, const CookieNames& cookies,
                    const ForwardedFacts& forwarded, const Identity* identity);
 

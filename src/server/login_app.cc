@@ -133,7 +133,7 @@ awaitable<http::HeadVerdict> LoginApp::Intercept(http::RequestHead& head,
     }
     const ForwardedFacts facts{context.client_address,
                                app_.config.secure_cookies ? "https" : "http",
-                               app_.config.public_host};
+                               app_.config.public_host, context.request_id};
     if (IsPublicPath(path, app_.config.public_paths)) {
       PrepareForApp(head, app_.cookies, facts, nullptr);
       co_return http::PassOn{proxy_.get()};

@@ -21,8 +21,8 @@
 
 #include "core/encoding.h"
 #include "testing/echo_app.h"
-#include "testing/nginx_fixture.h"
 #include "testing/login_harness.h"
+#include "testing/nginx_fixture.h"
 
 namespace spotauth::server::testing {
 namespace {
@@ -124,7 +124,8 @@ TEST(Gateway, SignedInRequestsCarryTheIdentityAndForwardedFields) {
   gateway.harness.spotify().PutUser({"jürgen.m", "Jürgen Müller 🎧", std::nullopt, {}});
   gateway.harness.spotify().SetAutoApprove(true, "jürgen.m");
   TestBrowser browser;
-  const Echo echo = ReadEcho(SignIn(gateway, browser, "/"));
+  const Page page = SignIn(gateway, browser, "/");
+  const Echo echo = ReadEcho(page);
   EXPECT_EQ(echo.One("X-Spotify-User-Id"), "j%C3%BCrgen.m");
   EXPECT_EQ(echo.One("X-Spotify-Display-Name"), "J%C3%BCrgen%20M%C3%BCller%20%F0%9F%8E%A7");
   EXPECT_TRUE(echo.All("X-Spotify-Access-Token").empty());  // not asked for
@@ -132,7 +133,10 @@ TEST(Gateway, SignedInRequestsCarryTheIdentityAndForwardedFields) {
   EXPECT_EQ(echo.One("X-Forwarded-Proto"), "http");
   EXPECT_EQ(echo.One("X-Forwarded-Host"), gateway.harness.config().public_host);
   EXPECT_EQ(echo.One("Host"), gateway.harness.config().public_host);
-  EXPECT_FALSE(echo.One("X-Request-Id").empty());
+  // spotauth's request id reaches the app and comes back on the answer.
+  ASSERT_EQ(echo.All("X-Request-Id").size(), 1u);
+  EXPECT_FALSE(page.Header("X-Request-Id").empty());
+  EXPECT_EQ(echo.One("X-Request-Id"), page.Header("X-Request-Id"));
 }
 
 TEST(Gateway, SpoofedSpotifyFieldsAndSpotauthCookiesNeverReachTheApp) {
@@ -314,7 +318,9 @@ TEST(Gateway, AnHttpsAppIsVerifiedLikeSpotify) {
   std::string error;
   auto nginx = http::testing::NginxFixture::Start(&error);
   ASSERT_TRUE(nginx) << error;
-  const auto origin = [](std::uint16_t port) { return "https://127.0.0.1:" + std::to_string(port); };
+  const auto origin = [](std::uint16_t port) {
+    return "https://127.0.0.1:" + std::to_string(port);
+  };
   {
     LoginHarness harness({.extra = {{"SPOTAUTH_UPSTREAM", origin(nginx->good_port())},
                                     {"SPOTAUTH_CA_FILE", nginx->ca_file()}}});
