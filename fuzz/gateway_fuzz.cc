@@ -79,13 +79,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   CheckPublicPath(target);
 
   const auto cookies = server::CookieNames::For(size % 2 == 0);
-  const server::Identity identity{"user", "Näme", size % 3 == 0 ? std::optional<std::string>("tok")
-                                                               : std::nullopt};
-  server::PrepareForApp(head, cookies, {"127.0.0.1", "https", "example.test"}, &identity);
+  const server::Identity identity{"user", "Näme",
+                                  size % 3 == 0 ? std::optional<std::string>("tok") : std::nullopt};
+  server::PrepareForApp(head, cookies, {"127.0.0.1", "https", "example.test", "fuzz-id"},
+                        &identity);
   int ours = 0;
   for (const auto& field : head) {
-    const std::string name = Lower(std::string_view(field.name_string().data(),
-                                                    field.name_string().size()));
+    const std::string name =
+        Lower(std::string_view(field.name_string().data(), field.name_string().size()));
     if (name.rfind("x-spotify-", 0) != 0) continue;
     ++ours;
     const std::string_view value(field.value().data(), field.value().size());
