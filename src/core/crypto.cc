@@ -3,13 +3,14 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 namespace spotauth {
 namespace {
@@ -35,6 +36,129 @@ struct CipherCtxFree {
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
+// OpenSSL 3 looks an algorithm up in its provider store (locks, a hash table, parameter
+// parsing) on every one-shot call that names it by EVP_sha256() or "HMAC", and expands the key
+// each time: on a signed-in page that cost more than the MACs and the decryption themselves.
+// So the algorithms are fetched once per process, and keyed contexts are kept per thread (an
+// event loop is one thread, so they need no lock), set up once per key and only re-initialised
+// per call. The few keys a process uses (five derived keys) fit; more evict the oldest.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) CryptoFailure();
+  return md;
+}
+EVP_MAC* HmacAlgorithm() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
+  if (mac == nullptr) CryptoFailure();
+  return mac;
+}
+const EVP_CIPHER* Aes256Gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  if (cipher == nullptr) CryptoFailure();
+  return cipher;
+}
+
+// A thread's contexts for up to kSlots keys. Context::Setup(key) makes one; the key is kept to
+// find it again and is cleansed with it.
+template <typename Context>
+class KeyedContexts {
+ public:
+  KeyedContexts() = default;
+  KeyedContexts(const KeyedContexts&) = delete;
+  KeyedContexts& operator=(const KeyedContexts&) = delete;
+  ~KeyedContexts() {
+    for (Slot& slot : slots_) OPENSSL_cleanse(slot.key.data(), slot.key.size());
+  }
+
+  Context& For(std::string_view key) {
+    for (Slot& slot : slots_) {
+      if (slot.context && slot.key == key) return *slot.context;
+    }
+    Slot& slot = slots_[next_];
+    next_ = (next_ + 1) % kSlots;
+    OPENSSL_cleanse(slot.key.data(), slot.key.size());
+    slot.key.assign(key);
+    slot.context.emplace(key);
+    return *slot.context;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 8;
+  struct Slot {
+    std::string key;
+    std::optional<Context> context;
+  };
+  std::array<Slot, kSlots> slots_;
+  std::size_t next_ = 0;
+};
+
+// HMAC-SHA256 with the key expanded once; each use starts again from the expanded key.
+class HmacContext {
+ public:
+  explicit HmacContext(std::string_view key) : ctx_(EVP_MAC_CTX_new(HmacAlgorithm())) {
+    // OpenSSL's MAC paths have treated a null empty key differently from a non-null empty one
+    // (openssl/openssl#31068), and an empty string_view may carry a null pointer.
+    static const unsigned char kNoKey = 0;
+    char digest[] = "SHA256";  // OSSL_PARAM wants a non-const pointer but only reads it
+    const std::array<OSSL_PARAM, 2> params{
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+        OSSL_PARAM_construct_end()};
+    if (!ctx_ || EVP_MAC_init(ctx_.get(), key.empty() ? &kNoKey : Bytes(key), key.size(),
+                              params.data()) != 1) {
+      CryptoFailure();
+    }
+    fresh_ = true;
+  }
+
+  void Mac(std::string_view data, unsigned char* out) {
+    // A null key re-initialises from the expanded key (OpenSSL's HMAC provider keeps it).
+    if (!fresh_ && EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1) CryptoFailure();
+    fresh_ = false;
+    std::size_t length = 0;
+    if (EVP_MAC_update(ctx_.get(), Bytes(data), data.size()) != 1 ||
+        EVP_MAC_final(ctx_.get(), out, &length, kSha256Size) != 1 || length != kSha256Size) {
+      CryptoFailure();
+    }
+  }
+
+ private:
+  struct Free {
+    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+  };
+  std::unique_ptr<EVP_MAC_CTX, Free> ctx_;
+  bool fresh_ = false;
+};
+
+// AES-256-GCM contexts with the key schedule done once, one per direction; each use only sets
+// the nonce.
+class AeadContext {
+ public:
+  explicit AeadContext(std::string_view key32)
+      : seal_(EVP_CIPHER_CTX_new()), open_(EVP_CIPHER_CTX_new()) {
+    if (!seal_ || !open_ ||
+        EVP_EncryptInit_ex2(seal_.get(), Aes256Gcm(), Bytes(key32), nullptr, nullptr) != 1 ||
+        EVP_DecryptInit_ex2(open_.get(), Aes256Gcm(), Bytes(key32), nullptr, nullptr) != 1) {
+      CryptoFailure();
+    }
+  }
+  // Ready to seal or open a message with this nonce.
+  EVP_CIPHER_CTX* Seal(const unsigned char* nonce) {
+    if (EVP_EncryptInit_ex2(seal_.get(), nullptr, nullptr, nonce, nullptr) != 1) CryptoFailure();
+    return seal_.get();
+  }
+  EVP_CIPHER_CTX* Open(const unsigned char* nonce) {
+    if (EVP_DecryptInit_ex2(open_.get(), nullptr, nullptr, nonce, nullptr) != 1) CryptoFailure();
+    return open_.get();
+  }
+
+ private:
+  CipherCtx seal_;
+  CipherCtx open_;
+};
+
+thread_local KeyedContexts<HmacContext> hmac_contexts;
+thread_local KeyedContexts<AeadContext> aead_contexts;
+
 struct KdfFree {
   void operator()(EVP_KDF* kdf) const { EVP_KDF_free(kdf); }
 };
@@ -59,7 +183,7 @@ bool AddAad(EVP_CIPHER_CTX* ctx, std::string_view header, std::string_view aad, 
 std::string Sha256(std::string_view data) {
   std::string out(kSha256Size, '\0');
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), Bytes(out), &length, EVP_sha256(), nullptr) != 1 ||
+  if (EVP_Digest(data.data(), data.size(), Bytes(out), &length, Sha256Md(), nullptr) != 1 ||
       length != kSha256Size) {
     CryptoFailure();
   }
@@ -67,17 +191,8 @@ std::string Sha256(std::string_view data) {
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  // OpenSSL's MAC paths have treated a null empty key differently from a non-null empty one
-  // (openssl/openssl#31068), and an empty string_view may carry a null pointer.
-  static const unsigned char kNoKey = 0;
-  const unsigned char* key_bytes = key.empty() ? &kNoKey : Bytes(key);
   std::string out(kSha256Size, '\0');
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()), Bytes(data), data.size(),
-           Bytes(out), &length) == nullptr ||
-      length != kSha256Size) {
-    CryptoFailure();
-  }
+  hmac_contexts.For(key).Mac(data, Bytes(out));
   return out;
 }
 
@@ -136,20 +251,16 @@ std::string AeadSeal(std::string_view key32, std::uint8_t key_id, std::string_vi
   unsigned char* ciphertext = nonce + kNonceSize;
   unsigned char* tag = ciphertext + plaintext.size();
 
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  EVP_CIPHER_CTX* ctx = aead_contexts.For(key32).Seal(nonce);
   int written = 0;
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key32), nonce) != 1 ||
-      !AddAad(ctx.get(), header, aad, /*encrypt=*/true)) {
-    CryptoFailure();
-  }
-  if (!plaintext.empty() && (EVP_EncryptUpdate(ctx.get(), ciphertext, &written, Bytes(plaintext),
+  if (!AddAad(ctx, header, aad, /*encrypt=*/true)) CryptoFailure();
+  if (!plaintext.empty() && (EVP_EncryptUpdate(ctx, ciphertext, &written, Bytes(plaintext),
                                                static_cast<int>(plaintext.size())) != 1 ||
                              static_cast<std::size_t>(written) != plaintext.size())) {
     CryptoFailure();
   }
-  if (EVP_EncryptFinal_ex(ctx.get(), ciphertext + plaintext.size(), &written) != 1 ||
-      written != 0 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), tag) != 1) {
+  if (EVP_EncryptFinal_ex(ctx, ciphertext + plaintext.size(), &written) != 1 || written != 0 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), tag) != 1) {
     CryptoFailure();
   }
   return sealed;
@@ -167,21 +278,18 @@ std::optional<std::string> AeadOpen(std::string_view key32, std::uint8_t key_id,
   const std::string_view ciphertext =
       sealed.substr(kHeaderSize + kNonceSize, sealed.size() - kSealOverhead);
   // EVP_CTRL_GCM_SET_TAG takes a writable buffer although it only copies from it.
-  std::string tag(sealed.substr(sealed.size() - kTagSize));
+  std::array<unsigned char, kTagSize> tag;
+  std::copy_n(Bytes(sealed.substr(sealed.size() - kTagSize)), kTagSize, tag.begin());
 
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) CryptoFailure();
+  EVP_CIPHER_CTX* ctx = aead_contexts.For(key32).Open(Bytes(nonce));
   std::string plaintext(ciphertext.size(), '\0');
   int written = 0;
   bool ok =
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key32), Bytes(nonce)) == 1 &&
-      AddAad(ctx.get(), header, aad, /*encrypt=*/false) &&
-      (ciphertext.empty() ||
-       EVP_DecryptUpdate(ctx.get(), Bytes(plaintext), &written, Bytes(ciphertext),
-                         static_cast<int>(ciphertext.size())) == 1) &&
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
-                          Bytes(tag)) == 1 &&
-      EVP_DecryptFinal_ex(ctx.get(), Bytes(plaintext) + plaintext.size(), &written) == 1;
+      AddAad(ctx, header, aad, /*encrypt=*/false) &&
+      (ciphertext.empty() || EVP_DecryptUpdate(ctx, Bytes(plaintext), &written, Bytes(ciphertext),
+                                               static_cast<int>(ciphertext.size())) == 1) &&
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize), tag.data()) == 1 &&
+      EVP_DecryptFinal_ex(ctx, Bytes(plaintext) + plaintext.size(), &written) == 1;
   if (!ok) {
     // Unauthenticated plaintext must not outlive the failed check.
     OPENSSL_cleanse(plaintext.data(), plaintext.size());

@@ -4,6 +4,8 @@
 
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/encoding.h"
 
@@ -64,6 +66,26 @@ TEST(HmacSha256, AnEmptyKeyEqualsAnAllZeroBlockKey) {
   EXPECT_EQ(HmacSha256("", "data"), HmacSha256(std::string(64, '\0'), "data"));
   EXPECT_EQ(HmacSha256(std::string_view{}, "data"), HmacSha256("", "data"));  // null pointer
   EXPECT_NE(HmacSha256("", "data"), HmacSha256("x", "data"));
+}
+
+// Contexts are kept per thread and key (crypto.cc): results must not depend on which keys were
+// used before, how many (more than are kept), or on which thread.
+TEST(HmacSha256, GivesTheSameMacWhateverKeysWereUsedBeforeAndOnAnyThread) {
+  const std::string_view kFoxMac =
+      "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8";
+  const std::string fox = "The quick brown fox jumps over the lazy dog";
+  EXPECT_EQ(HexEncode(HmacSha256("key", fox)), kFoxMac);
+  EXPECT_EQ(HexEncode(HmacSha256("key", fox)), kFoxMac);  // the same context, again
+  std::vector<std::string> first;
+  for (int i = 0; i < 20; ++i) first.push_back(HmacSha256("key " + std::to_string(i), fox));
+  EXPECT_EQ(std::set<std::string>(first.begin(), first.end()).size(), first.size());
+  EXPECT_EQ(HexEncode(HmacSha256("key", fox)), kFoxMac);
+  for (int i = 19; i >= 0; --i) {
+    EXPECT_EQ(HmacSha256("key " + std::to_string(i), fox), first[i]) << i;
+  }
+  std::string on_other_thread;
+  std::thread([&] { on_other_thread = HexEncode(HmacSha256("key", fox)); }).join();
+  EXPECT_EQ(on_other_thread, kFoxMac);
 }
 
 TEST(ConstantTimeEqual, ComparesContentAndLength) {
@@ -143,6 +165,28 @@ TEST_F(Aead, SealedValueHasTheDocumentedLayout) {
   EXPECT_EQ(static_cast<std::uint8_t>(sealed[1]), kKeyId);
   EXPECT_EQ(sealed.substr(2, 12), SequenceRandom(100).Bytes(12));
   EXPECT_EQ(sealed.find(plaintext_), std::string::npos);
+}
+
+TEST_F(Aead, SealsKnownBytesWhateverKeysWereUsedBefore) {
+  // Sealed by the one-shot OpenSSL calls spotauth used before contexts were kept per key.
+  const std::string_view kKnown =
+      "01076465666768696a6b6c6d6e6f2978bd030a9a7bea51093a86f7130b9137a79026f8aeea6e6011ff1350821c"
+      "f2703e";
+  SequenceRandom counter(100);
+  EXPECT_EQ(HexEncode(AeadSeal(key_, kKeyId, plaintext_, aad_, counter)), kKnown);
+  const std::string sealed = AeadSeal(key_, kKeyId, plaintext_, aad_, random_);
+  for (int i = 0; i < 12; ++i) {  // more keys than a thread keeps contexts for
+    const std::string key(32, static_cast<char>(i));
+    const std::string other = AeadSeal(key, kKeyId, plaintext_, aad_, random_);
+    EXPECT_EQ(AeadOpen(key, kKeyId, other, aad_), plaintext_);
+    EXPECT_EQ(AeadOpen(key, kKeyId, sealed, aad_), std::nullopt);
+  }
+  SequenceRandom again(100);
+  EXPECT_EQ(HexEncode(AeadSeal(key_, kKeyId, plaintext_, aad_, again)), kKnown);
+  EXPECT_EQ(AeadOpen(key_, kKeyId, sealed, aad_), plaintext_);
+  std::optional<std::string> on_other_thread;
+  std::thread([&] { on_other_thread = AeadOpen(key_, kKeyId, sealed, aad_); }).join();
+  EXPECT_EQ(on_other_thread, plaintext_);
 }
 
 TEST_F(Aead, RoundTrips) {
