@@ -14,7 +14,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/core/demangle.hpp>
 #include <chrono>
@@ -22,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <typeinfo>
 #include <utility>
 #include <variant>
@@ -29,6 +29,7 @@
 #include "http/access_log.h"
 #include "http/client_address.h"
 #include "http/request_id.h"
+#include "http/response_head.h"
 #include "http/reverse_proxy.h"
 
 namespace spotauth::http {
@@ -407,22 +408,22 @@ asio::awaitable<bool> HttpSession::Continue(const http::RequestHead& head) {
 asio::awaitable<bool> HttpSession::Answer(http::Response response, const Exchange& exchange) {
   const bool keep_alive = exchange.keep_alive && !stopping_;
   response.version(exchange.version);
-  if (response.find(beast_http::field::server) == response.end()) {
-    response.set(beast_http::field::server, "spotauth");
-  }
-  response.set("X-Request-Id", exchange.request_id);
   const unsigned status = response.result_int();
-  // These statuses never carry content (RFC 9110 §6.4.1); beast refuses to frame them otherwise.
+  // These statuses never carry content (RFC 9110 §6.4.1).
   if (status < 200 || status == 204 || status == 304) response.body().clear();
-  response.keep_alive(keep_alive);
-  response.prepare_payload();
+  head_.clear();
+  AppendResponseHead(response, {keep_alive, exchange.request_id}, head_);
 
-  beast_http::response_serializer<beast_http::string_body> serializer(response);
   stream_.expires_after(limits_.write_timeout);
-  // A response to HEAD carries the GET headers, Content-Length included, but no content.
-  auto [ec, n] = exchange.head_request
-                     ? co_await beast_http::async_write_header(stream_, serializer, kNoThrow)
-                     : co_await beast_http::async_write(stream_, serializer, kNoThrow);
+  boost::system::error_code ec;
+  if (exchange.head_request || response.body().empty()) {
+    // A response to HEAD carries the GET headers, Content-Length included, but no content.
+    std::tie(ec, std::ignore) = co_await asio::async_write(stream_, asio::buffer(head_), kNoThrow);
+  } else {
+    const std::array<asio::const_buffer, 2> head_and_body{asio::buffer(head_),
+                                                          asio::buffer(response.body())};
+    std::tie(ec, std::ignore) = co_await asio::async_write(stream_, head_and_body, kNoThrow);
+  }
   if (access_log_ != nullptr) LogAccess(exchange, status, response.body().size());
   Count(status, exchange.start);
   if (ec) co_return false;

@@ -96,6 +96,7 @@ class HttpSession {
   boost::asio::cancellation_signal cancel_;
   boost::asio::ip::address peer_;  // LearnPeer: when the access log or the handler needs it
   std::string peer_text_ = "-";
+  std::string head_;  // the response head being written; its capacity is kept between requests
   bool peer_is_proxy_ = false;
   Phase phase_ = Phase::kWaiting;
   bool stopping_ = false;

@@ -1,0 +1,67 @@
+#include "http/response_head.h"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/status.hpp>
+#include <charconv>
+
+namespace spotauth::http {
+namespace {
+
+void AppendField(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(": ").append(value).append("\r\n");
+}
+
+void AppendNumber(std::string& out, std::size_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
+}  // namespace
+
+void AppendResponseHead(const Response& response, const ResponseFraming& framing,
+                        std::string& out) {
+  const unsigned status = response.result_int();
+  out.append(response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  AppendNumber(out, status);
+  out.push_back(' ');
+  const auto reason = response.reason();
+  out.append(reason.empty() ? beast_http::obsolete_reason(response.result()) : reason);
+  out.append("\r\n");
+
+  bool has_server = false;
+  for (const auto& field : response) {
+    switch (field.name()) {
+      case beast_http::field::content_length:
+      case beast_http::field::transfer_encoding:
+      case beast_http::field::connection:
+        continue;
+      case beast_http::field::server:
+        has_server = true;
+        break;
+      default:
+        if (beast_http::field::unknown == field.name() &&
+            boost::beast::iequals(field.name_string(), "X-Request-Id")) {
+          continue;
+        }
+    }
+    AppendField(out, field.name_string(), field.value());
+  }
+  if (!has_server) AppendField(out, "Server", "spotauth");
+  AppendField(out, "X-Request-Id", framing.request_id);
+  // Each version's default needs no field: HTTP/1.1 keeps the connection, HTTP/1.0 closes it.
+  if (response.version() == 10) {
+    if (framing.keep_alive) AppendField(out, "Connection", "keep-alive");
+  } else if (!framing.keep_alive) {
+    AppendField(out, "Connection", "close");
+  }
+  // These statuses never carry content (RFC 9110 §6.4.1, §8.6).
+  if (status >= 200 && status != 204 && status != 304) {
+    out.append("Content-Length: ");
+    AppendNumber(out, response.body().size());
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+}
+
+}  // namespace spotauth::http
