@@ -256,7 +256,8 @@ measure login "$mem_url/login" wrk_report.lua
 # Full logins of the baseline build, if given, in the same rounds (the same settings).
 if [ -n "$baseline" ]; then
   SPOTAUTH_BIN=$baseline start_server base-memory memory 5
-  BASE_URL=$SRV_URL BASE_PID=$SRV_PID measure logins "$mem_url" wrk_login.lua
+  # SRV_PID is the baseline's now: charge the current build's rounds to its own server.
+  CPU_PIDS=$mem_pid BASE_URL=$SRV_URL BASE_PID=$SRV_PID measure logins "$mem_url" wrk_login.lua
   stop_server "$SRV_PID"
 else
   measure logins "$mem_url" wrk_login.lua
