@@ -7,9 +7,15 @@
 # also with one and two instances behind an nginx balancer). Load comes from
 # wrk (keep-alive, 64 connections, 2 threads) in short interleaved rounds (ceiling, spotauth,
 # ceiling, ...); the table shows medians. Writes bench/results/latest.md and prints it.
+# A second table (issue #13) compares at equal resources: one nginx process answering from
+# memory (bench/nginx-strict.conf.in) against spotauth with one event loop, one wrk thread;
+# it also counts allocations per request (bench/alloc_counter.c, LD_PRELOAD) and, given an
+# older build, runs it in the same rounds as the current one.
 #
 # Knobs (environment): BENCH_ROUND_SECONDS (5), BENCH_ROUNDS (3), BENCH_FILL_SECONDS (60, the
-# longest a session fill may run), BENCH_FLOOD (100000 /login requests), BENCH_OUT (the .md file).
+# longest a session fill may run), BENCH_FLOOD (100000 /login requests), BENCH_OUT (the .md file),
+# BENCH_BASELINE (an older spotauth binary to compare with; none by default),
+# BENCH_ALLOC_COUNTER (libspotauth_alloc_counter.so; default: the one in BUILD_DIR).
 set -euo pipefail
 
 build_dir=${1:?usage: bench/run.sh BUILD_DIR}
@@ -25,7 +31,13 @@ fill_s=${BENCH_FILL_SECONDS:-60}
 flood_n=${BENCH_FLOOD:-100000}
 out=${BENCH_OUT:-$repo/bench/results/latest.md}
 connections=64
-wrk_threads=2
+wrk_threads=2  # WRK_THREADS, when set, overrides it for one wrk_once (the equal-resource rounds)
+baseline=${BENCH_BASELINE:-}
+[ -z "$baseline" ] || [ -x "$baseline" ] || { echo "bench: BENCH_BASELINE=$baseline is not an executable" >&2; exit 2; }
+alloc_lib=${BENCH_ALLOC_COUNTER:-$build_dir/bench/libspotauth_alloc_counter.so}
+[ -f "$alloc_lib" ] || alloc_lib=$build_dir/libspotauth_alloc_counter.so
+[ -f "$alloc_lib" ] || alloc_lib=""
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 for tool in wrk nginx curl redis-server redis-cli; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2; exit 2; }
@@ -103,6 +115,8 @@ cpu_pids_for() {
     pgrep -P "$nginx_pid" | tr '\n' ' '
   elif [[ $1 == proxyref-* ]]; then
     pgrep -P "$proxyref_pid" | tr '\n' ' '
+  elif [[ $1 == strict-* ]]; then
+    echo "$strict_pid"  # one process, no master
   else
     echo "${CPU_PIDS:-$SRV_PID}"
   fi
@@ -116,7 +130,7 @@ wrk_once() {
   local raw="$tmp/raw/$label" cpu_pids c0 c1
   read -r -a cpu_pids <<<"$(cpu_pids_for "$label")"
   c0=$(cpu_ticks "${cpu_pids[@]}")
-  wrk -t"$wrk_threads" -c"$connections" -d"${round_s}s" --latency -s "$here/$script" "$@" "$url" >>"$raw" 2>&1 ||
+  wrk -t"${WRK_THREADS:-$wrk_threads}" -c"$connections" -d"${round_s}s" --latency -s "$here/$script" "$@" "$url" >>"$raw" 2>&1 ||
     die "wrk failed for $label (see below)"$'\n'"$(tail -20 "$raw")"
   c1=$(cpu_ticks "${cpu_pids[@]}")
   local line
@@ -125,7 +139,9 @@ wrk_once() {
   log "  $label: ${line#BENCH }"
 }
 
-# measure LABEL URL SCRIPT [wrk args...]: interleaved rounds, ceiling first.
+# measure LABEL URL SCRIPT [wrk args...]: interleaved rounds, ceiling first. With BASE_URL (the
+# baseline server's URL in place of URL) and BASE_PID set, a round of the baseline (label
+# base-LABEL, the same wrk arguments, so no per-server cookie) follows each spotauth round.
 measure() {
   local label=$1 url=$2
   shift 2
@@ -133,6 +149,7 @@ measure() {
   for ((r = 1; r <= rounds; r++)); do
     wrk_once "ceiling-$label" "$ceiling_url" wrk_report.lua
     wrk_once "$label" "$url" "$@"
+    [ -z "${BASE_URL:-}" ] || CPU_PIDS=$BASE_PID wrk_once "base-$label" "$BASE_URL" "$@"
   done
 }
 
@@ -162,7 +179,8 @@ declare -A startup_ms=() listen_ms=()
 
 # start_server NAME STORE CACHE_SECONDS [SETTING=VALUE...]: sets SRV_PID, SRV_PORT, SRV_URL and
 # records the start-up time (spawn to accepting) and the idle RSS half a second later. Extra
-# settings win over the defaults (e.g. the redirect URI of a balancer in front).
+# settings win over the defaults (e.g. the redirect URI of a balancer in front). SPOTAUTH_BIN,
+# when set, is the binary to start (the baseline) instead of this build's.
 start_server() {
   local name=$1 store=$2 cache=$3
   shift 3
@@ -177,7 +195,7 @@ start_server() {
   # The clock starts in the child, just before exec, so the fork's delay is not counted.
   (
     echo "$EPOCHREALTIME" >"$tmp/$name.t0"
-    exec env -i "${environment[@]}" "$spotauth" serve
+    exec env -i "${environment[@]}" "${SPOTAUTH_BIN:-$spotauth}" serve
   ) >"$tmp/$name.log" 2>&1 &
   SRV_PID=$!
   pids+=("$SRV_PID")
@@ -235,7 +253,15 @@ page_bytes=$(curl -fsS -H "Cookie: $cookie" "$mem_url/" | wc -c)
 measure home "$mem_url/" wrk_report.lua -H "Cookie: $cookie"
 check_signed_in "$mem_url" "$cookie"
 measure login "$mem_url/login" wrk_report.lua
-measure logins "$mem_url" wrk_login.lua
+# Full logins of the baseline build, if given, in the same rounds (the same settings).
+if [ -n "$baseline" ]; then
+  SPOTAUTH_BIN=$baseline start_server base-memory memory 5
+  # SRV_PID is the baseline's now: charge the current build's rounds to its own server.
+  CPU_PIDS=$mem_pid BASE_URL=$SRV_URL BASE_PID=$SRV_PID measure logins "$mem_url" wrk_login.lua
+  stop_server "$SRV_PID"
+else
+  measure logins "$mem_url" wrk_login.lua
+fi
 stop_server "$mem_pid"
 
 # 1b. The same page with the access log on (a line per request into the server's log file):
@@ -416,6 +442,112 @@ stop_balancer
 stop_server "$lb1_pid"
 stop_server "$lb2_pid"
 
+# 7. Equal resources (issue #13): one nginx process answering a page of about the signed-in
+# page's size from memory, against spotauth with one event loop, one wrk thread for each, so
+# that neither side has a core more than the other. Access logs off on both sides but where said.
+free_port; strict_port=$PORT
+mkdir -p "$tmp/strict"
+sed -e "s|@PREFIX@|$tmp/strict|g" -e "s|@PORT@|$strict_port|g" "$here/nginx-strict.conf.in" >"$tmp/strict/nginx.conf"
+"$nginx_bin" -p "$tmp/strict/" -c "$tmp/strict/nginx.conf" -e "$tmp/strict/error.log" &
+strict_pid=$!
+pids+=("$strict_pid")
+wait_listening "$strict_port" "$strict_pid" || die "nginx (strict) did not start: $(cat "$tmp/strict/error.log")"
+strict_url="http://127.0.0.1:$strict_port/"
+strict_bytes=$(curl -fsS "$strict_url" | wc -c)
+
+# strict_rounds PATH TARGET...: BENCH_ROUNDS rounds of wrk -t1, each the strict ceiling (label
+# strict-LABEL, after the first target) and then every TARGET in turn. A TARGET is "LABEL PID
+# URL [COOKIE]": its label, the server charged with the CPU, its URL (PATH is appended) and
+# the session cookie to send, if any.
+strict_rounds() {
+  local path=$1 ref r t label pid url cookie
+  local -a hdr
+  shift
+  ref="strict-${1%% *}"
+  log "measuring $path at equal resources ($rounds rounds of ${round_s} s each: the 1-process nginx, then ${*%% *})"
+  for ((r = 1; r <= rounds; r++)); do
+    WRK_THREADS=1 wrk_once "$ref" "$strict_url" wrk_report.lua
+    for t in "$@"; do
+      read -r label pid url cookie <<<"$t"
+      hdr=()
+      [ -z "$cookie" ] || hdr=(-H "Cookie: $cookie")
+      WRK_THREADS=1 CPU_PIDS=$pid wrk_once "$label" "$url$path" wrk_report.lua "${hdr[@]}"
+    done
+  done
+}
+one_loop=SPOTAUTH_THREADS=1
+
+# 7a. Memory store, one loop: GET / and GET /login; the baseline build beside it, if given.
+start_server strict-memory memory 5 "$one_loop"
+s1_pid=$SRV_PID s1_url=$SRV_URL
+s1_cookie=$(login_once "$s1_url")
+home_targets=("home-1loop $s1_pid $s1_url $s1_cookie")
+login_targets=("login-1loop $s1_pid $s1_url")
+if [ -n "$baseline" ]; then
+  SPOTAUTH_BIN=$baseline start_server strict-baseline memory 5 "$one_loop"
+  b1_pid=$SRV_PID
+  home_targets+=("base-home-1loop $b1_pid $SRV_URL $(login_once "$SRV_URL")")
+  login_targets+=("base-login-1loop $b1_pid $SRV_URL")
+fi
+strict_rounds / "${home_targets[@]}"
+check_signed_in "$s1_url" "$s1_cookie"
+strict_rounds /login "${login_targets[@]}"
+stop_server "$s1_pid"
+[ -z "$baseline" ] || stop_server "$b1_pid"
+
+# strict_one NAME LABEL STORE [SETTING=VALUE...]: a server of its own (cache 5 s), logged in,
+# GET / at equal resources.
+strict_one() {
+  local name=$1 label=$2 store=$3
+  shift 3
+  start_server "$name" "$store" 5 "$@"
+  strict_rounds / "$label $SRV_PID $SRV_URL $(login_once "$SRV_URL")"
+  stop_server "$SRV_PID"
+}
+# 7b. The access log on (its lines go to the server's log file under $tmp), SQLite, two loops.
+strict_one strict-logged home-logged-1loop memory "$one_loop" SPOTAUTH_ACCESS_LOG=1
+strict_one strict-sqlite home-sqlite-1loop "sqlite://$tmp/strict.db" "$one_loop"
+strict_one strict-2loops home-2loops memory SPOTAUTH_THREADS=2
+
+# 7c. Allocations per request: the server under bench/alloc_counter.c (LD_PRELOAD), which
+# counts malloc and its kin in a file mapped shared; the count before and after one round.
+declare -A allocs=()
+read_counter() { od -An -tu8 -N8 "$1" | tr -d ' '; }
+# count_allocs LABEL FILE URL [wrk args...]: warms up, then one wrk -t1 round (label
+# alloc-LABEL); sets allocs[LABEL] to the allocations over wrk's requests.
+count_allocs() {
+  local label=$1 file=$2 url=$3 a0 a1 n
+  shift 3
+  # What a server builds once (connections, buffers, the now-playing cache) is not per request.
+  wrk -t1 -c"$connections" -d1s "$@" "$url" >/dev/null 2>&1 || die "wrk failed warming up for $label"
+  a0=$(read_counter "$file")
+  WRK_THREADS=1 wrk_once "alloc-$label" "$url" wrk_report.lua "$@"
+  a1=$(read_counter "$file")
+  ((a1 > a0)) || die "the allocation counter did not move for $label ($file): is $alloc_lib preloaded?"
+  n=$(field "$tmp/res/alloc-$label" requests | tail -1)
+  allocs[$label]=$(awk -v d=$((a1 - a0)) -v n="$n" 'BEGIN {if (n > 0) printf "%.2f", d / n; else print "nan"}')
+  log "  $label: $((a1 - a0)) allocations in $n requests"
+}
+# alloc_server PREFIX [BINARY]: memory store, one loop, under the counter; counts logged-in
+# GET / and GET /login (allocs[PREFIXhome], allocs[PREFIXlogin]).
+alloc_server() {
+  local file="$tmp/${1}allocs.count" cookie
+  SPOTAUTH_BIN=${2:-} start_server "${1}allocs" memory 5 "$one_loop" LD_PRELOAD="$alloc_lib" ALLOC_COUNTER_FILE="$file"
+  cookie=$(login_once "$SRV_URL")
+  count_allocs "${1}home" "$file" "$SRV_URL/" -H "Cookie: $cookie"
+  count_allocs "${1}login" "$file" "$SRV_URL/login"
+  stop_server "$SRV_PID"
+}
+if [ -n "$alloc_lib" ]; then
+  log "counting allocations per request with $alloc_lib"
+  alloc_server ""
+  [ -z "$baseline" ] || alloc_server base- "$baseline"
+else
+  log "no libspotauth_alloc_counter.so in $build_dir (nor BENCH_ALLOC_COUNTER): not counting allocations"
+fi
+kill -TERM "$strict_pid" 2>/dev/null || true
+wait "$strict_pid" 2>/dev/null || true
+
 # --- micro-benchmarks --------------------------------------------------------------------------
 
 micro_csv="$tmp/micro.csv"
@@ -439,9 +571,23 @@ ratio_row() {  # LABEL KEY [REFERENCE_LABEL, default ceiling-LABEL]
   local v c r ref=${3:-ceiling-$1}
   v=$(med "$1" "$2")
   c=$(med "$ref" rps)
-  r=$(paste <(field "$tmp/res/$ref" rps) <(field "$tmp/res/$1" "$2") |
-    awk '$1 > 0 {printf "%.6f\n", $2 / $1}' | median)
+  r=$(round_ratio "$1" "$ref" "$2" rps)
   echo "$v $r $c"
+}
+# CPU per request (per UNIT_KEY, e.g. logins) of each round of LABEL, in microseconds.
+cpu_rounds() {  # LABEL [UNIT_KEY]
+  paste <(field "$tmp/res/$1" cpu_ms) <(field "$tmp/res/$1" "${2:-requests}") |
+    awk '$2 > 0 {printf "%.3f\n", $1 * 1000 / $2}'
+}
+# per_round LABEL KEY: KEY of each round of LABEL, one a line; cpu_us is CPU µs per request.
+per_round() {
+  if [ "$2" = cpu_us ]; then cpu_rounds "$1"; else field "$tmp/res/$1" "$2"; fi
+}
+# round_ratio A B KEY [KEY_B]: the median of the per-round ratios A's KEY / B's KEY_B (default
+# KEY), round i of A with round i of B: the rounds were interleaved, so drift mostly cancels.
+round_ratio() {
+  paste <(per_round "$2" "${4:-$3}") <(per_round "$1" "$3") |
+    awk '$1 > 0 {printf "%.6f\n", $2 / $1}' | median
 }
 verdict() {  # VALUE OP LIMIT -> held | missed
   awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {if (v == "nan" || v == "") {print "n/a"; exit}
@@ -464,10 +610,7 @@ lb2_vs_lb1=$(awk -v a="$lb2_ratio" -v b="$lb1_ratio" 'BEGIN {if (b + 0 > 0) prin
 # CPU per request (per login for logins), medians over rounds, in microseconds; and the ratio
 # nginx / spotauth of the same rounds: what the throughput ratio would be if each server had the
 # CPU to itself. Far steadier than requests/s on a shared machine.
-cpu_us() {  # LABEL [UNIT_KEY]
-  paste <(field "$tmp/res/$1" cpu_ms) <(field "$tmp/res/$1" "${2:-requests}") |
-    awk '$2 > 0 {printf "%.3f\n", $1 * 1000 / $2}' | median
-}
+cpu_us() { cpu_rounds "$@" | median; }  # LABEL [UNIT_KEY]
 cpu_cell() {  # LABEL [UNIT_KEY] [REFERENCE_LABEL]: "X µs (nginx Y µs: Z×)"
   local s c
   s=$(cpu_us "$1" "${2:-requests}")
@@ -494,6 +637,48 @@ sqlite_rss_per_session=$(awk -v k="$sqlite_rss_delta_kb" -v n="$sqlite_logins" '
 sqlite_disk_per_session=$(awk -v a="$db_before" -v b="$db_after" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", (b - a) / n; else print "n/a"}')
 sqlite_file_per_session=$(awk -v b="$db_closed" -v n="$sqlite_logins" 'BEGIN {if (n > 0) printf "%.0f", b / n; else print "n/a"}')
 
+# Equal resources (section 7). Cells of a row: req/s, CPU µs per request and p99, each with its
+# ratio to the strict ceiling's rounds just before (REF).
+ms() { awk -v u="$1" 'BEGIN {if (u == "nan" || u == "") print "nan"; else print u / 1000}'; }
+strict_cells() {  # LABEL REF
+  echo "$(fmt "$(med "$1" rps)" 0) | $(fmt "$(round_ratio "$1" "$2" rps)" 2)× | $(fmt "$(cpu_us "$1")" 1) µs |" \
+    "$(fmt "$(round_ratio "$1" "$2" cpu_us)" 2)× | $(fmt "$(ms "$(med "$1" p99_us)")" 2) ms | $(fmt "$(round_ratio "$1" "$2" p99_us)" 2)×"
+}
+strict_all() { cat "$tmp"/res/strict-* | field /dev/stdin "$1"; }
+strict_cpu_all=$(for f in "$tmp"/res/strict-*; do cpu_rounds "${f##*/}"; done | median)
+strict_spread=$(strict_all rps | sort -g | awk 'NR == 1 {lo = $1} {hi = $1}
+  END {if (NR && lo > 0) printf "min %.0f, max %.0f req/s over its %d rounds (max %.2f× min)", lo, hi, NR, hi / lo; else print "n/a"}')
+home1_cpu_x=$(round_ratio home-1loop strict-home-1loop cpu_us)
+home1_rps_x=$(round_ratio home-1loop strict-home-1loop rps)
+home1_p99_x=$(round_ratio home-1loop strict-home-1loop p99_us)
+login1_cpu_x=$(round_ratio login-1loop strict-login-1loop cpu_us)
+login1_p99_x=$(round_ratio login-1loop strict-login-1loop p99_us)
+log1_cost=$(awk -v on="$(cpu_us home-logged-1loop)" -v off="$(cpu_us home-1loop)" 'BEGIN {if (off + 0 > 0 && on != "nan") printf "%.3f", on / off; else print "nan"}')
+# SQLite against memory through their ratios to the strict ceiling, each of its own rounds.
+sqlite1_vs_mem=$(awk -v s="$(round_ratio home-sqlite-1loop strict-home-sqlite-1loop rps)" -v m="$home1_rps_x" \
+  'BEGIN {if (m + 0 > 0 && s != "nan") printf "%.3f", s / m; else print "nan"}')
+strict_bad=$(cat "$tmp"/res/*-1loop "$tmp"/res/home-2loops "$tmp"/res/alloc-* 2>/dev/null | field /dev/stdin bad | awk '{s += $1} END {print s + 0}')
+none="no baseline given"
+# base_cells LABEL: the baseline's CPU µs per request of the 1-loop rows and current ÷ baseline.
+base_cells() {  # LABEL (of the current build's rows; the baseline's is base-LABEL)
+  if [ -z "$baseline" ]; then echo "$(fmt "$(cpu_us "$1")" 1) µs | $none | $none"; return; fi
+  echo "$(fmt "$(cpu_us "$1")" 1) µs | $(fmt "$(cpu_us "base-$1")" 1) µs | $(fmt "$(round_ratio "$1" "base-$1" cpu_us)" 2)×"
+}
+alloc_cells() {  # KEY: allocations per request, current | baseline | current ÷ baseline
+  local c=${allocs[$1]:-nan} b=${allocs[base-$1]:-nan}
+  [ -n "$alloc_lib" ] || { echo "no alloc counter built | no alloc counter built | –"; return; }
+  [ -n "$baseline" ] || { echo "$(fmt "$c" 2) | $none | $none"; return; }
+  echo "$(fmt "$c" 2) | $(fmt "$b" 2) | $(awk -v c="$c" -v b="$b" 'BEGIN {if (b + 0 > 0) printf "%.2f×", c / b; else print "n/a"}')"
+}
+if [ -n "$baseline" ]; then
+  logins_vs_base=$(round_ratio logins base-logins logins_per_s)
+  logins_base_cells="$(fmt "$(med logins logins_per_s)" 0) logins/s | $(fmt "$(med base-logins logins_per_s)" 0) logins/s | $(fmt "$logins_vs_base" 2)×"
+  logins_base_verdict=$(verdict "$logins_vs_base" ">=" 1.5)
+else
+  logins_base_cells="$(fmt "$(med logins logins_per_s)" 0) logins/s | $none | $none"
+  logins_base_verdict=$none
+fi
+
 rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || rev="$rev (src/ modified)"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
@@ -508,8 +693,10 @@ x() { fmt "$1" 2; }
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) cores, ${cpu_model:-unknown CPU}, ${ram_gb} GB RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; ratios come from interleaved rounds)"
-  echo "- versions: nginx ${nginx_version}, wrk ${wrk_version}, spotauth ${rev} (${build_type:-unknown} build)"
+  echo "- how noisy the machine was: load average $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after; the strict ceiling (the same nginx, the same page, every time) did $strict_spread"
+  echo "- versions: nginx ${nginx_version}, wrk ${wrk_version}, spotauth ${rev} (${build_type:-unknown} build); baseline: ${baseline:-none}"
   echo "- method: wrk, keep-alive, $connections connections, $wrk_threads threads; $rounds rounds of ${round_s} s for each figure, interleaved with the ceiling; a figure is the median of its rounds, its ratio the median of the per-round ratios to the ceiling round just before (nginx serving a ${ceiling_bytes}-byte static page; spotauth's signed-in page is ${page_bytes} bytes). spotauth runs with its default threads (one event loop per core) and SPOTAUTH_ACCESS_LOG=0; the Spotify upstream is nginx answering static JSON on loopback."
+  echo "- method, equal resources (the second table): one nginx process (worker_processes 1, no master) answering a ${strict_bytes}-byte page from memory (\`return 200\`; spotauth's signed-in page is ${page_bytes} bytes) against spotauth with one event loop (SPOTAUTH_THREADS=1), wrk with one thread (-t1) and $connections connections for both; access logs off on both sides (but in the access-log row), GET / with a logged-in session cookie and the now-playing answer cached (5 s). Each round of the strict ceiling is followed by a round of each server compared with it (the baseline's too), $rounds rounds of ${round_s} s; figures are medians, ratios medians of the per-round ratios. CPU per request is the server's CPU time (/proc) over wrk's requests. Allocations: bench/alloc_counter.c preloaded into a server of its own (memory store, one loop) counts malloc, calloc, realloc and the aligned allocators over one wrk -t1 round after a 1 s warm-up, divided by the round's requests."
   echo
   echo "| figure | measured | × nginx (same rounds) | target | | CPU per request (× nginx) |"
   echo "|---|---|---|---|---|---|"
@@ -535,6 +722,35 @@ x() { fmt "$1" 2; }
   echo "| start-up: exec to the first answer (\`GET /healthz\`) | $(fmt "$mem_startups" 1) ms (memory, median of its 5 starts; port accepting after $(fmt "$mem_listens" 1) ms); $(fmt "${startup_ms[sqlite]}" 1) ms (SQLite, new file) | | – | |"
   echo
   echo "Errors during the timed runs: $bad_total (GET / and /login rounds); full-login rounds: $login_failures unexpected answers."
+  echo
+  echo "## Equal resources: 1 nginx process vs 1 spotauth event loop (issue #13)"
+  echo
+  echo "| figure | req/s | × nginx | CPU per request | × nginx's | p99 | × nginx's | target | |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| nginx, 1 process, ${strict_bytes}-byte page from memory (the strict ceiling, all its rounds) | $(fmt "$(strict_all rps | median)" 0) | 1 | $(fmt "$strict_cpu_all" 1) µs | 1 | $(fmt "$(ms "$(strict_all p99_us | median)")" 2) ms | 1 | – | – |"
+  echo "| logged-in \`GET /\`, memory store, now-playing cache 5 s, 1 loop | $(strict_cells home-1loop strict-home-1loop) | CPU ≤ 2.5×, req/s ≥ 0.4×, p99 ≤ 2× | CPU $(verdict "$home1_cpu_x" "<=" 2.5), req/s $(verdict "$home1_rps_x" ">=" 0.4), p99 $(verdict "$home1_p99_x" "<=" 2) |"
+  echo "| \`GET /login\`, memory store, 1 loop | $(strict_cells login-1loop strict-login-1loop) | CPU ≤ 3×, p99 ≤ 2× | CPU $(verdict "$login1_cpu_x" "<=" 3), p99 $(verdict "$login1_p99_x" "<=" 2) |"
+  echo "| logged-in \`GET /\`, memory store, access log on, 1 loop | $(strict_cells home-logged-1loop strict-home-logged-1loop) | CPU ≤ 1.10× the log-off 1-loop row | $(verdict "$log1_cost" "<=" 1.10) ($(fmt "$log1_cost" 2)×) |"
+  echo "| logged-in \`GET /\`, SQLite store, 1 loop | $(strict_cells home-sqlite-1loop strict-home-sqlite-1loop) | req/s ≥ 0.8× the memory-store 1-loop row | $(verdict "$sqlite1_vs_mem" ">=" 0.8) ($(fmt "$sqlite1_vs_mem" 2)×) |"
+  echo "| logged-in \`GET /\`, memory store, 2 loops (vs the 1-process nginx) | $(strict_cells home-2loops strict-home-2loops) | – (informative) | – |"
+  if [ -n "$baseline" ]; then
+    echo "| baseline: logged-in \`GET /\`, memory store, 1 loop | $(strict_cells base-home-1loop strict-home-1loop) | – (same rounds as the current build's) | – |"
+    echo "| baseline: \`GET /login\`, memory store, 1 loop | $(strict_cells base-login-1loop strict-login-1loop) | – (same rounds as the current build's) | – |"
+  else
+    echo "| baseline: logged-in \`GET /\` and \`GET /login\`, 1 loop | $none | $none | $none | $none | $none | $none | – | – |"
+  fi
+  echo
+  echo "Errors during these rounds (allocation rounds included): $strict_bad."
+  echo
+  echo "## The current build against the baseline, and allocations per request"
+  echo
+  echo "| figure | current | baseline | current ÷ baseline | target | |"
+  echo "|---|---|---|---|---|---|"
+  echo "| full logins, memory store, default loops (same rounds) | $logins_base_cells | ≥ 1.5× | $logins_base_verdict |"
+  echo "| CPU per request, logged-in \`GET /\`, 1 loop (same rounds) | $(base_cells home-1loop) | – | – |"
+  echo "| CPU per request, \`GET /login\`, 1 loop (same rounds) | $(base_cells login-1loop) | – | – |"
+  echo "| allocations per request, logged-in \`GET /\` (memory store, 1 loop) | $(alloc_cells home) | ≤ 10 (current) | $(verdict "${allocs[home]:-nan}" "<=" 10) |"
+  echo "| allocations per request, \`GET /login\` (memory store, 1 loop) | $(alloc_cells login) | – | – |"
   if [ -s "$micro_csv" ]; then
     echo
     echo "## Micro-benchmarks (Google Benchmark, per call)"
@@ -550,7 +766,10 @@ x() { fmt "$1" 2; }
   echo
   echo '```'
   for f in ceiling-home home ceiling-home-logged home-logged proxyref-gateway gateway ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood \
-    ceiling-home-redis home-redis ceiling-logins-redis logins-redis ceiling-home-redis-lb1 home-redis-lb1 ceiling-home-redis-lb2 home-redis-lb2; do
+    ceiling-home-redis home-redis ceiling-logins-redis logins-redis ceiling-home-redis-lb1 home-redis-lb1 ceiling-home-redis-lb2 home-redis-lb2 \
+    base-logins strict-home-1loop home-1loop base-home-1loop strict-login-1loop login-1loop base-login-1loop \
+    strict-home-logged-1loop home-logged-1loop strict-home-sqlite-1loop home-sqlite-1loop strict-home-2loops home-2loops \
+    alloc-home alloc-login alloc-base-home alloc-base-login; do
     [ -f "$tmp/res/$f" ] && sed "s/^BENCH /$f: /" "$tmp/res/$f"
   done
   echo '```'
