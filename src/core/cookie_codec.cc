@@ -67,6 +67,14 @@ std::string SignCookie(std::string_view name, std::string_view id, TimePoint exp
 tl::expected<std::string, CookieRejection> VerifyCookie(std::string_view name,
                                                         std::string_view raw_value,
                                                         std::string_view key, TimePoint now) {
+  return OpenCookie(name, raw_value, key, now).map([](VerifiedCookie&& cookie) {
+    return std::move(cookie.id);
+  });
+}
+
+tl::expected<VerifiedCookie, CookieRejection> OpenCookie(std::string_view name,
+                                                         std::string_view raw_value,
+                                                         std::string_view key, TimePoint now) {
   if (raw_value.empty()) {
     return tl::unexpected(CookieRejection::kEmpty);
   }
@@ -106,7 +114,7 @@ tl::expected<std::string, CookieRejection> VerifyCookie(std::string_view name,
   if (std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count() >= expiry_seconds) {
     return tl::unexpected(CookieRejection::kExpired);
   }
-  return std::move(*id);
+  return VerifiedCookie{std::move(*id), TimePoint{std::chrono::seconds{expiry_seconds}}};
 }
 
 }  // namespace spotauth

@@ -28,4 +28,13 @@ tl::expected<std::string, CookieRejection> VerifyCookie(std::string_view name,
                                                         std::string_view raw_value,
                                                         std::string_view key, TimePoint now);
 
+// VerifyCookie's check, also giving the expiry the value carries.
+struct VerifiedCookie {
+  std::string id;
+  TimePoint expires;
+};
+tl::expected<VerifiedCookie, CookieRejection> OpenCookie(std::string_view name,
+                                                         std::string_view raw_value,
+                                                         std::string_view key, TimePoint now);
+
 }  // namespace spotauth

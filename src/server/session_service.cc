@@ -36,14 +36,8 @@ std::string SessionService::StateKey(std::string_view state) const {
   return HexEncode(HmacSha256(app_.keys.id_hash, std::string("state\n").append(state)));
 }
 
-std::optional<std::string> SessionService::VerifiedId(
-    std::string_view cookie_name, std::span<const std::string_view> values) const {
-  const TimePoint now = app_.clock.Now();
-  for (std::string_view value : values) {
-    auto id = VerifyCookie(cookie_name, value, app_.keys.cookie_mac, now);
-    if (id && id->size() == kIdBytes) return *id;
-  }
-  return std::nullopt;
+std::string SessionService::MakeLogoutToken(std::string_view id) const {
+  return Base64UrlEncode(HmacSha256(app_.keys.logout_mac, id));
 }
 
 std::vector<PendingLogin> SessionService::OpenLogins(
@@ -167,29 +161,73 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string
     spdlog::warn("session dropped: its token does not open (secret changed or data damaged)");
     co_return std::nullopt;
   }
-  co_return ActiveSession{std::move(id), std::move(key), std::move(*record), std::move(*token)};
+  std::string logout_token = MakeLogoutToken(id);
+  co_return ActiveSession{std::move(id), std::move(key), std::move(*record), std::move(*token),
+                          std::move(logout_token)};
 }
 
 awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
     std::span<const std::string_view> session_cookies) {
-  auto id = VerifiedId(app_.cookies.session, session_cookies);
-  if (!id) co_return std::nullopt;
-  std::string key = SessionKey(*id);
-  auto session = co_await Read(std::move(*id), std::move(key));
-  if (!session || !*session) co_return session;
+  // The first cookie that is remembered or verifies (a remembered value verified before).
+  const TimePoint now = app_.clock.Now();
+  std::string_view cookie;
+  ActiveSession session;
+  TimePoint cookie_expires;
+  for (std::string_view value : session_cookies) {
+    if (const OpenedSessions::Entry* known = opened_.Find(value, now)) {
+      cookie = value;
+      session.id = known->id;
+      session.key = known->key;
+      session.logout_token = known->logout_token;
+      cookie_expires = known->cookie_expires;
+      break;
+    }
+    auto verified = OpenCookie(app_.cookies.session, value, app_.keys.cookie_mac, now);
+    if (verified && verified->id.size() == kIdBytes) {
+      cookie = value;
+      session.key = SessionKey(verified->id);
+      session.logout_token = MakeLogoutToken(verified->id);
+      session.id = std::move(verified->id);
+      cookie_expires = verified->expires;
+      break;
+    }
+  }
+  if (session.id.empty()) co_return std::nullopt;
+
+  SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> stored,
+                         co_await app_.store.GetSession(session.key));
+  if (!stored) {
+    opened_.Forget(cookie);
+    co_return std::nullopt;
+  }
+  session.record = std::move(*stored);
+  // Looked up again: other requests on this loop may have changed the cache meanwhile.
+  const OpenedSessions::Entry* known = opened_.Find(cookie, now);
+  if (known && known->sealed_token == session.record.sealed_token) {
+    session.token = known->token;
+  } else {
+    auto token = OpenToken(session.record.sealed_token, app_.keys.token_enc, session.key);
+    if (!token) {
+      spdlog::warn("session dropped: its token does not open (secret changed or data damaged)");
+      opened_.Forget(cookie);
+      co_return std::nullopt;
+    }
+    session.token = std::move(*token);
+    opened_.Remember(cookie, {session.id, session.key, session.logout_token, cookie_expires,
+                              session.record.sealed_token, session.token});
+  }
 
   // Slide the idle expiry forward, but write only when a tenth of the idle window has passed,
   // so a page view is normally a read only.
   const Config& config = app_.config;
-  const TimePoint now = app_.clock.Now();
-  store::Session& record = (*session)->record;
+  store::Session& record = session.record;
   const TimePoint wanted =
       std::min(now + config.session_idle, record.created_at + config.session_lifetime);
   if (wanted - record.expires_at > config.session_idle / 10) {
     record.expires_at = wanted;
-    SPOTAUTH_CO_TRY(co_await app_.store.TouchSession((*session)->key, wanted));
+    SPOTAUTH_CO_TRY(co_await app_.store.TouchSession(session.key, wanted));
   }
-  co_return session;
+  co_return std::move(session);
 }
 
 awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
@@ -268,10 +306,6 @@ awaitable<Result<void>> SessionService::Logout(const ActiveSession& session) {
   auto deleted = co_await app_.store.DeleteSession(session.key);
   if (deleted) spdlog::info("logout: spotify user {}", session.record.user_id);
   co_return deleted;
-}
-
-std::string SessionService::LogoutToken(const ActiveSession& session) const {
-  return Base64UrlEncode(HmacSha256(app_.keys.logout_mac, session.id));
 }
 
 bool SessionService::CheckLogoutToken(const ActiveSession& session, std::string_view token) const {

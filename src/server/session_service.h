@@ -12,6 +12,7 @@
 
 #include "core/token.h"
 #include "server/app_context.h"
+#include "server/opened_sessions.h"
 #include "server/pending_login.h"
 #include "server/problems.h"
 #include "spotify/accounts.h"
@@ -42,6 +43,7 @@ struct ActiveSession {
   std::string key;  // store key: a keyed hash of the id
   store::Session record;
   Token token;
+  std::string logout_token;  // the logout form's CSRF token: a MAC of the id
 };
 
 enum class Freshness {
@@ -56,7 +58,10 @@ enum class Freshness {
 class SessionService {
  public:
   SessionService(SessionContext& app, spotify::SpotifyAccounts& accounts, spotify::SpotifyApi& api)
-      : app_(app), accounts_(accounts), api_(api) {}
+      : app_(app), accounts_(accounts), api_(api), opened_(kOpenedSessionsPerLoop) {}
+
+  // About 1.2 KB each: a loop remembers this many sessions in about a megabyte.
+  static constexpr std::size_t kOpenedSessionsPerLoop = 1024;
 
   // Stores nothing. `login_cookies`: values of the login cookie the browser sent; the logins
   // in progress there are kept (up to kMaxPendingLogins), so several tabs can log in at once.
@@ -68,7 +73,8 @@ class SessionService {
       const CallbackParams& params, std::span<const std::string_view> login_cookies);
 
   // The session named by a valid session cookie, or nullopt (no cookie, forged, expired,
-  // logged out). Extends the idle lifetime now and then, not on every request.
+  // logged out). Extends the idle lifetime now and then, not on every request. The record is
+  // read from the store every time; what was opened from an unchanged record is remembered.
   boost::asio::awaitable<Result<std::optional<ActiveSession>>> Load(
       std::span<const std::string_view> session_cookies);
 
@@ -79,7 +85,9 @@ class SessionService {
   boost::asio::awaitable<Result<void>> Logout(const ActiveSession& session);
 
   // The CSRF token for the logout form: a MAC of the session id.
-  std::string LogoutToken(const ActiveSession& session) const;
+  const std::string& LogoutToken(const ActiveSession& session) const {
+    return session.logout_token;
+  }
   bool CheckLogoutToken(const ActiveSession& session, std::string_view token) const;
 
  private:
@@ -89,8 +97,7 @@ class SessionService {
   // The unexpired logins in the browser's login cookies.
   std::vector<PendingLogin> OpenLogins(std::span<const std::string_view> login_cookies) const;
   std::string SealLogins(std::span<const PendingLogin> logins) const;
-  std::optional<std::string> VerifiedId(std::string_view cookie_name,
-                                        std::span<const std::string_view> values) const;
+  std::string MakeLogoutToken(std::string_view id) const;
   // Reads the session record and opens its token; nullopt when gone or unreadable.
   boost::asio::awaitable<Result<std::optional<ActiveSession>>> Read(std::string id,
                                                                     std::string key);
@@ -99,6 +106,7 @@ class SessionService {
   SessionContext& app_;
   spotify::SpotifyAccounts& accounts_;
   spotify::SpotifyApi& api_;
+  OpenedSessions opened_;
 };
 
 }  // namespace spotauth::server

@@ -112,6 +112,15 @@ TEST_F(CookieCodec, IsExpiredExactlyAtAndAfterTheExpiry) {
             tl::unexpected(CookieRejection::kExpired));
 }
 
+TEST_F(CookieCodec, OpenCookieGivesTheIdAndTheExpiryInWholeSeconds) {
+  const auto opened = OpenCookie(name_, SignCookie(name_, id_, expires_, key_), key_, now_);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->id, id_);
+  EXPECT_EQ(opened->expires, std::chrono::floor<std::chrono::seconds>(expires_));
+  EXPECT_EQ(OpenCookie(name_, SignCookie(name_, id_, expires_, key_), std::string(32, 'K'), now_),
+            tl::unexpected(CookieRejection::kBadSignature));
+}
+
 TEST_F(CookieCodec, ExpiryIsTruncatedToWholeSecondsWhenSigning) {
   const std::string value = SignCookie(name_, id_, expires_ + nanoseconds{999'999'999}, key_);
   EXPECT_EQ(VerifyCookie(name_, value, key_, expires_), tl::unexpected(CookieRejection::kExpired));

@@ -238,6 +238,38 @@ TEST_F(SessionServiceTest, LoadFindsTheValidCookieAmongSeveral) {
   EXPECT_TRUE(Load({"stale", cookie}));
 }
 
+// A loop remembers what it opened (OpenedSessions); the store must stay the truth for it.
+TEST_F(SessionServiceTest, LoadSeesALogoutAndARefreshDoneByAnotherInstanceAtOnce) {
+  const std::string cookie = SignIn();
+  const ActiveSession first = *Load({cookie});
+  ASSERT_TRUE(Load({cookie}));  // now remembered by this loop
+  // Another instance sharing the store: its own service, its own memory.
+  SessionService other{fixture_.app, accounts_, api_};
+  ActiveSession there = *fixture_.Run(other.Load(Cookies{cookie})).value();
+  fixture_.clock.Advance(3600s);
+  ASSERT_EQ(fixture_.Run(other.EnsureFresh(there)), Freshness::kFresh);
+  ASSERT_NE(there.token.access_token, first.token.access_token);
+  EXPECT_EQ(Load({cookie})->token.access_token, there.token.access_token);
+  ASSERT_TRUE(fixture_.Run(other.Logout(there)));
+  EXPECT_FALSE(Load({cookie}));
+}
+
+TEST_F(SessionServiceTest, ARememberedSessionWhoseStoredTokenChangedIsOpenedAgain) {
+  const std::string cookie = SignIn();
+  ActiveSession session = *Load({cookie});
+  ASSERT_TRUE(Load({cookie}));
+  // Damaged (or sealed under another secret) in the store: it must not open from memory.
+  store::Session damaged = session.record;
+  damaged.sealed_token.back() ^= 1;
+  ASSERT_TRUE(fixture_.Run(fixture_.store.UpdateSession(session.key, damaged)).value());
+  EXPECT_FALSE(Load({cookie}));
+  // The same bytes as before open again: nothing about the session was forgotten wrongly.
+  ASSERT_TRUE(fixture_.Run(fixture_.store.UpdateSession(session.key, session.record)).value());
+  ASSERT_TRUE(Load({cookie}));
+  EXPECT_EQ(Load({cookie})->token.access_token, session.token.access_token);
+  EXPECT_EQ(Load({cookie})->logout_token, session.logout_token);
+}
+
 TEST_F(SessionServiceTest, LoadAfterTheIdleLifetimeIsNullopt) {
   const std::string cookie = SignIn();
   fixture_.clock.Advance(std::chrono::days(14) + 1s);
