@@ -12,6 +12,7 @@
 
 #include "cli/demo_command.h"
 #include "cli/fake_spotify_command.h"
+#include "cli/log_format.h"
 #include "cli/server_runner.h"
 #include "cli/token_command.h"
 #include "cli/version.h"
@@ -58,8 +59,7 @@ void PrintProblems(const std::vector<std::string>& problems) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  // UTC, marked as such, so that lines from several hosts sort and compare.
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  spdlog::set_formatter(spotauth::cli::MakeLogFormatter(/*json=*/false));
   CLI::App app{"spotauth: sign in with Spotify"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "spotauth " + spotauth::cli::Version());

@@ -1,6 +1,7 @@
 #include "cli/server_runner.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,7 +12,8 @@
 #include <mutex>
 #include <thread>
 
-#include "cli/json_log_formatter.h"
+#include "cli/batched_fd_sink.h"
+#include "cli/log_format.h"
 #include "cli/process_limits.h"
 #include "cli/serve_metrics.h"
 #include "cli/version.h"
@@ -84,7 +86,7 @@ const char* ClientMode(const server::Config& config) {
 int RunServer(const server::Config& config, const std::function<void()>& on_listening) {
   KeepSecretsOutOfCoreDumps();
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  if (config.log_json) spdlog::set_formatter(std::make_unique<JsonLogFormatter>());
+  if (config.log_json) spdlog::set_formatter(MakeLogFormatter(/*json=*/true));
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
   SystemClock clock;
   OpenSslRandom random;
@@ -113,6 +115,11 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
   options.threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   options.access_log = config.access_log;
+  if (config.access_log) {
+    // Access lines go to stderr like the others, in blocks rather than a write per request.
+    options.access_log_sink = std::make_shared<BatchedFdSink>(STDERR_FILENO);
+    options.access_log_sink->set_formatter(MakeLogFormatter(config.log_json));
+  }
   options.access_log_format =
       config.log_json ? http::AccessLogFormat::kJson : http::AccessLogFormat::kText;
   options.trusted_proxies = config.trusted_proxies;

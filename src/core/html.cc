@@ -28,12 +28,29 @@ std::size_t Utf8SequenceLength(std::string_view s) {
   return 0;
 }
 
+// ASCII that is safe as it is, in element content and in quoted attributes.
+bool IsPlainAscii(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u != 0 && u < 0x80 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
 }  // namespace
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
+  AppendHtmlEscaped(text, out);
+  return out;
+}
+
+void AppendHtmlEscaped(std::string_view text, std::string& out) {
   while (!text.empty()) {
+    // Most text needs nothing: copy the run of plain ASCII at once.
+    std::size_t plain = 0;
+    while (plain < text.size() && IsPlainAscii(text[plain])) ++plain;
+    out.append(text.substr(0, plain));
+    text.remove_prefix(plain);
+    if (text.empty()) return;
     const char c = text.front();
     switch (c) {
       case '&':
@@ -68,7 +85,6 @@ std::string HtmlEscape(std::string_view text) {
     }
     text.remove_prefix(1);
   }
-  return out;
 }
 
 }  // namespace spotauth

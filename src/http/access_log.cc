@@ -47,8 +47,15 @@ void FormatAccessRecord(const AccessRecord& record, AccessLogFormat format,
   AppendJsonString(record.request_id, out);
 }
 
-AccessLog::AccessLog(AccessLogFormat format)
-    : format_(format), logger_(spdlog::default_logger()->clone(std::string(kAccessLoggerName))) {}
+AccessLog::AccessLog(AccessLogFormat format, std::shared_ptr<spdlog::sinks::sink> sink)
+    : format_(format),
+      logger_(
+          sink ? std::make_shared<spdlog::logger>(std::string(kAccessLoggerName), std::move(sink))
+               : spdlog::default_logger()->clone(std::string(kAccessLoggerName))) {
+  logger_->set_level(spdlog::default_logger()->level());
+}
+
+AccessLog::~AccessLog() { logger_->flush(); }
 
 void AccessLog::Write(const AccessRecord& record) const {
   if (!logger_->should_log(spdlog::level::info)) return;

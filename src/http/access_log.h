@@ -34,11 +34,15 @@ struct AccessRecord {
 void FormatAccessRecord(const AccessRecord& record, AccessLogFormat format,
                         fmt::memory_buffer& out);
 
-// Writes access lines to a logger that shares the default logger's sinks (and so its format and
-// destination), cloned when the AccessLog is made. Thread-safe.
+// Writes access lines to `sink`, or without one to a logger that shares the default logger's
+// sinks (and so its format and destination), cloned when the AccessLog is made. Either way at
+// the default logger's level. Thread-safe.
 class AccessLog {
  public:
-  explicit AccessLog(AccessLogFormat format);
+  explicit AccessLog(AccessLogFormat format, std::shared_ptr<spdlog::sinks::sink> sink = nullptr);
+  ~AccessLog();
+  AccessLog(const AccessLog&) = delete;
+  AccessLog& operator=(const AccessLog&) = delete;
   void Write(const AccessRecord& record) const;
 
  private:

@@ -186,7 +186,8 @@ Result<void> Listener::Start() {
   State& s = *state_;
   std::lock_guard lock(s.mutex);
   if (s.options.access_log && !s.access_log) {
-    s.access_log = std::make_unique<AccessLog>(s.options.access_log_format);
+    s.access_log =
+        std::make_unique<AccessLog>(s.options.access_log_format, s.options.access_log_sink);
   }
   if (s.started) return MakeError(ErrorCode::kInvalidArgument, "listener already started");
   boost::system::error_code ec;

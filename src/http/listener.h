@@ -26,6 +26,8 @@ struct ListenerOptions {
   // client, request id (http/access_log.h), as text or JSON.
   bool access_log = true;
   AccessLogFormat access_log_format = AccessLogFormat::kText;
+  // Where access lines go; null: the default logger's sinks.
+  std::shared_ptr<spdlog::sinks::sink> access_log_sink;
   // Whose X-Forwarded-For names the client in the access log; empty: the peer is the client.
   TrustedProxies trusted_proxies;
   // Requests and connections are counted here when set; shared by every thread, it must

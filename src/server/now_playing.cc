@@ -93,7 +93,7 @@ awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
   using Kind = NowPlayingView::Kind;
   const TimePoint now = clock_.Now();
   if (policy_.cache_for.count() > 0) {
-    if (auto cached = cache_.Get(session_key, now)) co_return *cached;
+    if (auto cached = cache_.Get(session_key, now)) co_return std::move(*cached);
   }
   if (gate_.ClaimSharedCheck(now)) {
     // Another instance may have met a 429; a store that cannot answer pauses nothing.

@@ -7,34 +7,50 @@
 namespace spotauth::server {
 namespace {
 
+// A page is built by appending to one string: formatting pieces into strings of their own and
+// then into the layout cost more than the page view's session work (issue #13).
 // `base`: where spotauth's routes live ("" or "/spotauth" in gateway mode).
-std::string Layout(std::string_view title, std::string_view body, std::string_view base) {
-  return fmt::format(
+void AppendPageStart(std::string_view title, std::string_view base, std::string& out) {
+  out.append(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>{} · spotauth</title><link rel=\"stylesheet\" href=\"{}{}\"></head>"
-      "<body><main>{}</main></body></html>\n",
-      HtmlEscape(title), base, kStylesheetPath, body);
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+  AppendHtmlEscaped(title, out);
+  out.append(" · spotauth</title><link rel=\"stylesheet\" href=\"")
+      .append(base)
+      .append(kStylesheetPath)
+      .append("\"></head><body><main>");
 }
 
-std::string RenderNowPlaying(const NowPlayingView& np) {
+void AppendPageEnd(std::string& out) { out.append("</main></body></html>\n"); }
+
+std::string Layout(std::string_view title, std::string_view body, std::string_view base) {
+  std::string out;
+  AppendPageStart(title, base, out);
+  out.append(body);
+  AppendPageEnd(out);
+  return out;
+}
+
+void AppendNowPlaying(const NowPlayingView& np, std::string& out) {
   using Kind = NowPlayingView::Kind;
   std::string text;
   switch (np.kind) {
     case Kind::kTrack:
-    case Kind::kEpisode: {
-      std::string image;
+    case Kind::kEpisode:
+      out.append("<section class=\"playing\" id=\"now-playing\">");
       if (np.image_url) {
-        image = fmt::format(R"(<img src="{}" alt="" width="96" height="96">)",
-                            HtmlEscape(*np.image_url));
+        out.append("<img src=\"");
+        AppendHtmlEscaped(*np.image_url, out);
+        out.append("\" alt=\"\" width=\"96\" height=\"96\">");
       }
-      return fmt::format(
-          "<section class=\"playing\" id=\"now-playing\">{}<div><p class=\"label\">{}</p>"
-          "<p class=\"title\" id=\"track\">{}</p><p class=\"subtitle\" id=\"artists\">{}</p>"
-          "</div></section>",
-          image, np.is_playing ? "Now playing" : "Paused", HtmlEscape(np.title),
-          HtmlEscape(np.subtitle));
-    }
+      out.append("<div><p class=\"label\">")
+          .append(np.is_playing ? "Now playing" : "Paused")
+          .append("</p><p class=\"title\" id=\"track\">");
+      AppendHtmlEscaped(np.title, out);
+      out.append("</p><p class=\"subtitle\" id=\"artists\">");
+      AppendHtmlEscaped(np.subtitle, out);
+      out.append("</p></div></section>");
+      return;
     case Kind::kAd:
       text = "An advertisement is playing.";
       break;
@@ -56,24 +72,31 @@ std::string RenderNowPlaying(const NowPlayingView& np) {
       text = "Spotify did not let us read what is playing.";
       break;
   }
-  return fmt::format(R"(<section class="playing note" id="now-playing"><p>{}</p></section>)",
-                     HtmlEscape(text));
+  out.append("<section class=\"playing note\" id=\"now-playing\"><p>");
+  AppendHtmlEscaped(text, out);
+  out.append("</p></section>");
 }
 
 }  // namespace
 
 std::string RenderSignedIn(const SignedInView& view, std::string_view base) {
-  const std::string name = view.display_name.empty() ? view.user_id : view.display_name;
-  return Layout(
-      "Signed in",
-      fmt::format("<h1>Hello, <span id=\"display-name\">{}</span></h1>"
-                  "<p>Spotify user id: <code id=\"user-id\">{}</code></p>{}"
-                  "<form method=\"post\" action=\"{}/logout\">"
-                  "<input type=\"hidden\" name=\"token\" value=\"{}\">"
-                  "<button type=\"submit\" id=\"logout\">Log out</button></form>",
-                  HtmlEscape(name), HtmlEscape(view.user_id), RenderNowPlaying(view.now_playing),
-                  base, HtmlEscape(view.logout_token)),
-      base);
+  const std::string_view name = view.display_name.empty() ? view.user_id : view.display_name;
+  std::string out;
+  out.reserve(1024);
+  AppendPageStart("Signed in", base, out);
+  out.append("<h1>Hello, <span id=\"display-name\">");
+  AppendHtmlEscaped(name, out);
+  out.append("</span></h1><p>Spotify user id: <code id=\"user-id\">");
+  AppendHtmlEscaped(view.user_id, out);
+  out.append("</code></p>");
+  AppendNowPlaying(view.now_playing, out);
+  out.append("<form method=\"post\" action=\"")
+      .append(base)
+      .append("/logout\"><input type=\"hidden\" name=\"token\" value=\"");
+  AppendHtmlEscaped(view.logout_token, out);
+  out.append("\"><button type=\"submit\" id=\"logout\">Log out</button></form>");
+  AppendPageEnd(out);
+  return out;
 }
 
 std::string RenderSignedOut(std::string_view notice, std::string_view base) {

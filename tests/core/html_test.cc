@@ -26,3 +26,22 @@ TEST(HtmlEscape, ReplacesInvalidUtf8AndNul) {
 
 }  // namespace
 }  // namespace spotauth
+
+namespace spotauth {
+namespace {
+
+TEST(AppendHtmlEscaped, AppendsAndEscapesAroundLongPlainRuns) {
+  std::string out = "<kept>";
+  AppendHtmlEscaped("plain text " + std::string(100, 'a') + "&" + std::string(50, 'b') + "\"", out);
+  EXPECT_EQ(
+      out, "<kept>plain text " + std::string(100, 'a') + "&amp;" + std::string(50, 'b') + "&quot;");
+  out.clear();
+  AppendHtmlEscaped(std::string("'ok\xff\0x\xc3\xa9<", 9), out);
+  EXPECT_EQ(out, "&#39;ok\xEF\xBF\xBD\xEF\xBF\xBDx\xC3\xA9&lt;");
+  out.clear();
+  AppendHtmlEscaped("", out);
+  EXPECT_EQ(out, "");
+}
+
+}  // namespace
+}  // namespace spotauth
