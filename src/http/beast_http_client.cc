@@ -1,7 +1,10 @@
 #include "http/beast_http_client.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -9,13 +12,15 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <exception>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "http/message_head.h"
 
 namespace spotauth::http {
 
@@ -49,9 +54,10 @@ bool IsIdempotent(beast_http::verb method) {
 }
 
 template <class Stream>
-asio::awaitable<error_code> WriteRequest(Stream& stream,
-                                         beast_http::request<beast_http::string_body>& request) {
-  auto [ec, bytes] = co_await beast_http::async_write(stream, request, kToken);
+asio::awaitable<error_code> WriteRequest(Stream& stream, std::string_view head,
+                                         std::string_view body) {
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+  auto [ec, bytes] = co_await asio::async_write(stream, buffers, kToken);
   std::ignore = bytes;
   co_return ec;
 }
@@ -118,23 +124,16 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Exchange(
     UpstreamConnection& connection, const RequestUrl& url, const ClientRequest& request,
     SteadyClock::time_point deadline, bool& keep_alive, bool& closed_before_response) {
   const std::string origin = url.Origin();
-  beast_http::request<beast_http::string_body> message{request.method, url.target, 11};
-  for (const auto& field : request.headers) {
-    message.insert(field.name_string(), field.value());
-  }
-  message.set(beast_http::field::host, url.HostHeader());
-  if (message.find(beast_http::field::user_agent) == message.end()) {
-    message.set(beast_http::field::user_agent, options_.user_agent);
-  }
-  message.body() = request.body;
-  message.prepare_payload();
+  std::string head;
+  AppendRequestHead(request.method, url.target, request.headers, url.HostHeader(),
+                    options_.user_agent, request.body.size(), head);
 
   connection.Tcp().expires_at(deadline);
   error_code ec;
   if (auto* tls = std::get_if<TlsStream>(&connection.stream)) {
-    ec = co_await WriteRequest(*tls, message);
+    ec = co_await WriteRequest(*tls, head, request.body);
   } else {
-    ec = co_await WriteRequest(std::get<beast::tcp_stream>(connection.stream), message);
+    ec = co_await WriteRequest(std::get<beast::tcp_stream>(connection.stream), head, request.body);
   }
   if (ec) {
     closed_before_response = IsPeerClosed(ec);

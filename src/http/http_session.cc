@@ -29,7 +29,7 @@
 #include "http/access_log.h"
 #include "http/client_address.h"
 #include "http/request_id.h"
-#include "http/response_head.h"
+#include "http/message_head.h"
 #include "http/reverse_proxy.h"
 
 namespace spotauth::http {

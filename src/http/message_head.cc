@@ -1,4 +1,4 @@
-#include "http/response_head.h"
+#include "http/message_head.h"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
@@ -59,6 +59,36 @@ void AppendResponseHead(const Response& response, const ResponseFraming& framing
   if (status >= 200 && status != 204 && status != 304) {
     out.append("Content-Length: ");
     AppendNumber(out, response.body().size());
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+}
+
+void AppendRequestHead(beast_http::verb method, std::string_view target,
+                       const beast_http::fields& fields, std::string_view host,
+                       std::string_view user_agent, std::size_t body_size, std::string& out) {
+  out.append(beast_http::to_string(method)).append(" ").append(target).append(" HTTP/1.1\r\n");
+  bool has_user_agent = false;
+  for (const auto& field : fields) {
+    switch (field.name()) {
+      case beast_http::field::host:
+      case beast_http::field::content_length:
+      case beast_http::field::transfer_encoding:
+        continue;
+      case beast_http::field::user_agent:
+        has_user_agent = true;
+        break;
+      default:
+        break;
+    }
+    AppendField(out, field.name_string(), field.value());
+  }
+  AppendField(out, "Host", host);
+  if (!has_user_agent) AppendField(out, "User-Agent", user_agent);
+  if (body_size > 0 || method == beast_http::verb::post || method == beast_http::verb::put ||
+      method == beast_http::verb::options) {
+    out.append("Content-Length: ");
+    AppendNumber(out, body_size);
     out.append("\r\n");
   }
   out.append("\r\n");

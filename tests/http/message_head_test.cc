@@ -1,7 +1,8 @@
-#include "http/response_head.h"
+#include "http/message_head.h"
 
 #include <gtest/gtest.h>
 
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <sstream>
 #include <string>
@@ -88,6 +89,56 @@ TEST(AppendResponseHead, NoContentLengthWhereNoContentMayBe) {
   }
   EXPECT_NE(ByHand(Response{status::found, 11}, true, "r").find("\r\nContent-Length: 0\r\n"),
             std::string::npos);
+}
+
+// What the client wrote before: Beast's serializer after the same fields were set.
+std::string RequestViaBeast(beast_http::verb method, const beast_http::fields& fields,
+                            std::string_view body) {
+  beast_http::request<beast_http::string_body> request{method, "/v1/me?market=from_token", 11};
+  for (const auto& f : fields) request.insert(f.name_string(), f.value());
+  request.set(field::host, "api.spotify.test:8443");
+  if (request.find(field::user_agent) == request.end()) request.set(field::user_agent, "ua/1");
+  request.body() = std::string(body);
+  request.prepare_payload();
+  std::ostringstream out;
+  out << request.base();
+  return out.str();
+}
+
+std::string RequestByHand(beast_http::verb method, const beast_http::fields& fields,
+                          std::string_view body) {
+  std::string out;
+  AppendRequestHead(method, "/v1/me?market=from_token", fields, "api.spotify.test:8443", "ua/1",
+                    body.size(), out);
+  return out;
+}
+
+TEST(AppendRequestHead, WritesWhatBeastsSerializerWrote) {
+  beast_http::fields fields;
+  fields.set(field::authorization, "Bearer abc");
+  fields.set(field::accept, "application/json");
+  for (auto method : {beast_http::verb::get, beast_http::verb::post, beast_http::verb::put,
+                      beast_http::verb::delete_, beast_http::verb::options}) {
+    for (std::string_view body : {"", "grant_type=refresh_token&refresh_token=r"}) {
+      EXPECT_EQ(RequestByHand(method, fields, body), RequestViaBeast(method, fields, body))
+          << beast_http::to_string(method) << " " << body.size();
+    }
+  }
+  beast_http::fields own_agent = fields;
+  own_agent.set(field::user_agent, "mine/2");
+  EXPECT_EQ(RequestByHand(beast_http::verb::get, own_agent, ""),
+            RequestViaBeast(beast_http::verb::get, own_agent, ""));
+}
+
+TEST(AppendRequestHead, HostAndFramingAreTheClientsWhateverTheFieldsSay) {
+  beast_http::fields fields;
+  fields.set(field::host, "evil.test");
+  fields.set(field::content_length, "99999");
+  fields.set(field::transfer_encoding, "chunked");
+  const std::string head = RequestByHand(beast_http::verb::post, fields, "a=b");
+  EXPECT_EQ(head,
+            "POST /v1/me?market=from_token HTTP/1.1\r\nHost: api.spotify.test:8443\r\n"
+            "User-Agent: ua/1\r\nContent-Length: 3\r\n\r\n");
 }
 
 }  // namespace
