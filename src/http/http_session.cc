@@ -28,8 +28,8 @@
 
 #include "http/access_log.h"
 #include "http/client_address.h"
-#include "http/request_id.h"
 #include "http/message_head.h"
+#include "http/request_id.h"
 #include "http/reverse_proxy.h"
 
 namespace spotauth::http {
