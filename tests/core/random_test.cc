@@ -1,8 +1,12 @@
 #include "core/random.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -85,6 +89,42 @@ TEST(OpenSslRandom, OverwritesEveryByteOfTheBuffer) {
     for (std::size_t i = 0; i < buffer.size(); ++i) changed[i] = changed[i] || buffer[i] != 0;
   }
   for (bool c : changed) EXPECT_TRUE(c);
+}
+
+TEST(OpenSslRandom, SmallDrawsNeverRepeatAcrossBlocksAndThreads) {
+  // Small draws come from a per-thread block of RAND_bytes output; 200 draws of 32 bytes use
+  // several blocks, and two threads have blocks of their own.
+  std::set<std::string> seen;
+  OpenSslRandom random;
+  for (int i = 0; i < 200; ++i) EXPECT_TRUE(seen.insert(random.Bytes(32)).second) << i;
+  std::vector<std::string> other;
+  std::thread([&] {
+    for (int i = 0; i < 200; ++i) other.push_back(random.Bytes(32));
+  }).join();
+  for (const std::string& bytes : other) EXPECT_TRUE(seen.insert(bytes).second);
+}
+
+TEST(OpenSslRandom, AForkedChildDrawsOtherBytesThanItsParent) {
+  OpenSslRandom random;
+  (void)random.Bytes(16);  // the block is filled and partly used before the fork
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string bytes = random.Bytes(32);
+    const ssize_t written = write(fds[1], bytes.data(), bytes.size());
+    _exit(written == 32 ? 0 : 1);
+  }
+  close(fds[1]);
+  const std::string mine = random.Bytes(32);
+  std::string theirs(32, '\0');
+  EXPECT_EQ(read(fds[0], theirs.data(), theirs.size()), 32);
+  close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(mine, theirs);
 }
 
 }  // namespace
