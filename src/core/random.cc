@@ -2,7 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <unistd.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <array>
@@ -23,8 +23,19 @@ namespace {
 // RAND_bytes costs about 2 µs a call whatever the size (the DRBG's locking, parameter handling
 // and reseed checks): a seventh of a /login, which draws a state, a verifier and a nonce. So
 // small draws come from a per-thread block of its output. Bytes handed out are wiped from the
-// block; a fork is noticed by the pid and the block dropped, so parent and child never share
-// bytes.
+// block; a fork is noticed (pthread_atfork, as OpenSSL does: getpid is a system call and cost
+// 2 % of a /login) and the block dropped, so parent and child never share bytes.
+std::atomic<unsigned> forks{0};  // forks this process came through, counted in the child
+
+unsigned ForksSoFar() {
+  static const bool registered = [] {
+    return pthread_atfork(nullptr, nullptr,
+                          [] { forks.fetch_add(1, std::memory_order_relaxed); }) == 0;
+  }();
+  if (!registered) std::abort();
+  return forks.load(std::memory_order_relaxed);
+}
+
 class RandomBlock {
  public:
   static constexpr std::size_t kMaxDraw = 64;
@@ -35,11 +46,11 @@ class RandomBlock {
   ~RandomBlock() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
   void Draw(std::span<unsigned char> out) {
-    const pid_t pid = getpid();
-    if (pid != pid_ || bytes_.size() - used_ < out.size()) {
+    const unsigned forks_now = ForksSoFar();
+    if (forks_now != forks_ || bytes_.size() - used_ < out.size()) {
       if (RAND_bytes(bytes_.data(), static_cast<int>(bytes_.size())) != 1) std::abort();
       used_ = 0;
-      pid_ = pid;
+      forks_ = forks_now;
     }
     std::copy_n(bytes_.data() + used_, out.size(), out.data());
     OPENSSL_cleanse(bytes_.data() + used_, out.size());
@@ -49,7 +60,7 @@ class RandomBlock {
  private:
   std::array<unsigned char, 1024> bytes_{};
   std::size_t used_ = bytes_.size();
-  pid_t pid_ = 0;
+  unsigned forks_ = 0;
 };
 
 thread_local RandomBlock random_block;

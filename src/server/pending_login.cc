@@ -11,12 +11,16 @@ namespace json = boost::json;
 
 std::string SealPendingLogins(std::span<const PendingLogin> logins, std::string_view key32,
                               std::string_view cookie_name, Random& random) {
-  json::array list;
+  // Built in a buffer on the stack (every /login does this): no heap allocation for the tree.
+  unsigned char buffer[4096];
+  json::monotonic_resource memory(buffer, sizeof buffer);
+  json::array list(&memory);
   for (const PendingLogin& login : logins) {
     const auto expires =
         std::chrono::duration_cast<std::chrono::seconds>(login.expires_at.time_since_epoch());
-    list.push_back(json::object{
-        {"s", login.state}, {"v", login.verifier}, {"e", expires.count()}, {"r", login.return_to}});
+    list.push_back(json::object(
+        {{"s", login.state}, {"v", login.verifier}, {"e", expires.count()}, {"r", login.return_to}},
+        list.storage()));
   }
   return Base64UrlEncode(AeadSeal(key32, kLoginKeyId, json::serialize(list), cookie_name, random));
 }
@@ -29,7 +33,9 @@ std::vector<PendingLogin> OpenPendingLogins(std::string_view value, std::string_
   auto plain = AeadOpen(key32, kLoginKeyId, *sealed, cookie_name);
   if (!plain) return {};
   boost::system::error_code ec;
-  json::value parsed = json::parse(*plain, ec);
+  unsigned char buffer[4096];
+  json::monotonic_resource memory(buffer, sizeof buffer);
+  json::value parsed = json::parse(*plain, ec, &memory);
   if (ec || !parsed.is_array()) return {};
   std::vector<PendingLogin> logins;
   for (const json::value& item : parsed.get_array()) {

@@ -17,9 +17,11 @@ std::string FormEncode(std::initializer_list<FormField> fields) {
     if (!out.empty()) {
       out += '&';
     }
-    out += boost::urls::encode(name, boost::urls::unreserved_chars, form);
+    boost::urls::encode(name, boost::urls::unreserved_chars, form,
+                        boost::urls::string_token::append_to(out));
     out += '=';
-    out += boost::urls::encode(value, boost::urls::unreserved_chars, form);
+    boost::urls::encode(value, boost::urls::unreserved_chars, form,
+                        boost::urls::string_token::append_to(out));
   }
   return out;
 }
