@@ -7,10 +7,11 @@ namespace spotauth::bench {
 namespace {
 
 void BM_RenderSignedIn(benchmark::State& state) {
+  const std::string logout_token(43, 'L');
   server::SignedInView view;
   view.user_id = "bench-user";
   view.display_name = "Bench <User> & Co";
-  view.logout_token = std::string(43, 'L');
+  view.logout_token = logout_token;
   view.now_playing.kind = server::NowPlayingView::Kind::kTrack;
   view.now_playing.title = "Windowlicker";
   view.now_playing.subtitle = "Aphex Twin · Windowlicker";

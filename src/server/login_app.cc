@@ -181,7 +181,7 @@ awaitable<Result<LoginApp::Lookup>> LoginApp::LookUp(const http::RequestHead& he
         now_playing_.Forget(session->key);
         co_return Lookup{.identity = std::nullopt, .ended = true};
       case Freshness::kFresh:
-        identity.access_token = session->token.access_token;
+        identity.access_token = session->token->access_token;
         break;
       case Freshness::kFailed:  // Spotify is away: the identity holds, the token is left out
         break;
@@ -307,7 +307,7 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
   SignedInView view{
       active.record.user_id, active.record.display_name, sessions_.LogoutToken(active), {}};
   if (freshness == Freshness::kFresh) {
-    view.now_playing = co_await now_playing_.Get(active.key, active.token.access_token);
+    view.now_playing = co_await now_playing_.Get(active.key, active.token->access_token);
   } else {
     view.now_playing.kind = NowPlayingView::Kind::kUnavailable;
   }

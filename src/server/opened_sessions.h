@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,12 +24,12 @@ namespace spotauth::server {
 class OpenedSessions {
  public:
   struct Entry {
-    std::string id;            // raw id bytes from the cookie
-    std::string key;           // the store key derived from the id
-    std::string logout_token;  // the logout form's token for this session
-    TimePoint cookie_expires;  // the cookie's own expiry
-    std::string sealed_token;  // the stored value `token` was opened from
-    Token token;
+    std::string id;                      // raw id bytes from the cookie
+    std::string key;                     // the store key derived from the id
+    std::string logout_token;            // the logout form's token for this session
+    TimePoint cookie_expires;            // the cookie's own expiry
+    std::string sealed_token;            // the stored value `token` was opened from
+    std::shared_ptr<const Token> token;  // shared with the pages that use it
   };
 
   // At most `capacity` entries; a full cache drops one to take another.

@@ -8,10 +8,11 @@
 
 namespace spotauth::server {
 
+// The strings are views into the session being shown, which outlives the rendering.
 struct SignedInView {
-  std::string user_id;
-  std::string display_name;  // may be empty
-  std::string logout_token;  // CSRF token for the logout form
+  std::string_view user_id;
+  std::string_view display_name;  // may be empty
+  std::string_view logout_token;  // CSRF token for the logout form
   NowPlayingView now_playing;
 };
 

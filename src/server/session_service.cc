@@ -162,7 +162,8 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string
     co_return std::nullopt;
   }
   std::string logout_token = MakeLogoutToken(id);
-  co_return ActiveSession{std::move(id), std::move(key), std::move(*record), std::move(*token),
+  co_return ActiveSession{std::move(id), std::move(key), std::move(*record),
+                          std::make_shared<const Token>(std::move(*token)),
                           std::move(logout_token)};
 }
 
@@ -212,7 +213,7 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
       opened_.Forget(cookie);
       co_return std::nullopt;
     }
-    session.token = std::move(*token);
+    session.token = std::make_shared<const Token>(std::move(*token));
     opened_.Remember(cookie, {session.id, session.key, session.logout_token, cookie_expires,
                               session.record.sealed_token, session.token});
   }
@@ -231,7 +232,7 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
 }
 
 awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
-  if (!session.token.IsExpiring(app_.clock.Now())) co_return Freshness::kFresh;
+  if (!session.token->IsExpiring(app_.clock.Now())) co_return Freshness::kFresh;
   const std::string owner = HexEncode(app_.random.Bytes(16));
   auto timer = boost::asio::steady_timer(co_await boost::asio::this_coro::executor);
   // Waiters give up after about one upstream deadline, so a page still answers in time.
@@ -255,7 +256,7 @@ awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
     auto reread = co_await Read(session.id, session.key);
     if (!reread) co_return Freshness::kFailed;
     if (!*reread) co_return Freshness::kEnded;
-    if (!(*reread)->token.IsExpiring(app_.clock.Now())) {
+    if (!(*reread)->token->IsExpiring(app_.clock.Now())) {
       session = std::move(**reread);
       co_return Freshness::kFresh;
     }
@@ -269,9 +270,9 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
   if (!current) co_return Freshness::kFailed;
   if (!*current) co_return Freshness::kEnded;
   session = std::move(**current);
-  if (!session.token.IsExpiring(app_.clock.Now())) co_return Freshness::kFresh;
+  if (!session.token->IsExpiring(app_.clock.Now())) co_return Freshness::kFresh;
 
-  auto refreshed = co_await accounts_.Refresh(session.token.refresh_token);
+  auto refreshed = co_await accounts_.Refresh(session.token->refresh_token);
   if (!refreshed) {
     if (refreshed.error().code == ErrorCode::kAuthentication) {
       // Revoked or expired refresh token: retrying cannot help; end the session cleanly.
@@ -288,9 +289,9 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
   }
   app_.metrics.Refreshed(RefreshOutcome::kOk);
   // Stored before it is used: under PKCE the old refresh token is already dead.
-  session.token = std::move(*refreshed);
+  session.token = std::make_shared<const Token>(std::move(*refreshed));
   session.record.sealed_token =
-      SealToken(session.token, app_.keys.token_enc, session.key, app_.random);
+      SealToken(*session.token, app_.keys.token_enc, session.key, app_.random);
   // Written only over a live session: a logout (or a newer login) that ended this session
   // while Spotify was answering stays in force.
   auto updated = co_await app_.store.UpdateSession(session.key, session.record);

@@ -42,7 +42,9 @@ struct ActiveSession {
   std::string id;   // raw id bytes from the cookie; never logged
   std::string key;  // store key: a keyed hash of the id
   store::Session record;
-  Token token;
+  // Shared with the loop's opened-session cache (a page copies no token); a refresh puts a
+  // new one in its place.
+  std::shared_ptr<const Token> token;
   std::string logout_token;  // the logout form's CSRF token: a MAC of the id
 };
 

@@ -17,7 +17,9 @@ OpenedSessions::Entry EntryFor(std::string id, TimePoint cookie_expires = kNow +
   entry.key = "key-" + id;
   entry.cookie_expires = cookie_expires;
   entry.sealed_token = "sealed-" + id;
-  entry.token.access_token = "token-" + id;
+  Token token;
+  token.access_token = "token-" + id;
+  entry.token = std::make_shared<const Token>(std::move(token));
   return entry;
 }
 
@@ -25,7 +27,7 @@ TEST(OpenedSessions, FindsAnEntryByItsExactCookieValueOnly) {
   OpenedSessions opened(8);
   opened.Remember("cookie-a", EntryFor("a"));
   ASSERT_NE(opened.Find("cookie-a", kNow), nullptr);
-  EXPECT_EQ(opened.Find("cookie-a", kNow)->token.access_token, "token-a");
+  EXPECT_EQ(opened.Find("cookie-a", kNow)->token->access_token, "token-a");
   EXPECT_EQ(opened.Find("cookie-", kNow), nullptr);
   EXPECT_EQ(opened.Find("cookie-a ", kNow), nullptr);
   EXPECT_EQ(opened.Find("COOKIE-A", kNow), nullptr);

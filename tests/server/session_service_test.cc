@@ -158,9 +158,9 @@ TEST_F(SessionServiceTest, CompleteLoginWithTheRightStateAndCookieStartsASession
   ASSERT_TRUE(session);
   EXPECT_EQ(session->record.user_id, "demo-user");
   EXPECT_EQ(session->record.display_name, "Demo User");
-  EXPECT_FALSE(session->token.access_token.empty());
-  EXPECT_FALSE(session->token.refresh_token.empty());
-  EXPECT_EQ(session->token.ExpiresIn(fixture_.clock.Now()), 3600s);
+  EXPECT_FALSE(session->token->access_token.empty());
+  EXPECT_FALSE(session->token->refresh_token.empty());
+  EXPECT_EQ(session->token->ExpiresIn(fixture_.clock.Now()), 3600s);
 }
 
 TEST_F(PkceSessionServiceTest, CompleteLoginProvesTheCodeWithTheVerifier) {
@@ -248,8 +248,8 @@ TEST_F(SessionServiceTest, LoadSeesALogoutAndARefreshDoneByAnotherInstanceAtOnce
   ActiveSession there = *fixture_.Run(other.Load(Cookies{cookie})).value();
   fixture_.clock.Advance(3600s);
   ASSERT_EQ(fixture_.Run(other.EnsureFresh(there)), Freshness::kFresh);
-  ASSERT_NE(there.token.access_token, first.token.access_token);
-  EXPECT_EQ(Load({cookie})->token.access_token, there.token.access_token);
+  ASSERT_NE(there.token->access_token, first.token->access_token);
+  EXPECT_EQ(Load({cookie})->token->access_token, there.token->access_token);
   ASSERT_TRUE(fixture_.Run(other.Logout(there)));
   EXPECT_FALSE(Load({cookie}));
 }
@@ -266,7 +266,7 @@ TEST_F(SessionServiceTest, ARememberedSessionWhoseStoredTokenChangedIsOpenedAgai
   // The same bytes as before open again: nothing about the session was forgotten wrongly.
   ASSERT_TRUE(fixture_.Run(fixture_.store.UpdateSession(session.key, session.record)).value());
   ASSERT_TRUE(Load({cookie}));
-  EXPECT_EQ(Load({cookie})->token.access_token, session.token.access_token);
+  EXPECT_EQ(Load({cookie})->token->access_token, session.token->access_token);
   EXPECT_EQ(Load({cookie})->logout_token, session.logout_token);
 }
 
@@ -278,10 +278,10 @@ TEST_F(SessionServiceTest, LoadAfterTheIdleLifetimeIsNullopt) {
 
 TEST_F(SessionServiceTest, EnsureFreshLeavesAFreshTokenAlone) {
   ActiveSession session = SignedInSession();
-  const std::string access_token = session.token.access_token;
+  const std::string access_token = session.token->access_token;
   fixture_.clock.Advance(3600s - 61s);
   EXPECT_EQ(fixture_.Run(sessions_.EnsureFresh(session)), Freshness::kFresh);
-  EXPECT_EQ(session.token.access_token, access_token);
+  EXPECT_EQ(session.token->access_token, access_token);
   EXPECT_EQ(fixture_.spotify.RequestCount("/api/token"), 1u);  // the login's
 }
 
@@ -296,11 +296,11 @@ TEST_F(SessionServiceTest, EnsureFreshRefreshesOnceForConcurrentCallersOnOneLoop
                                        sessions_.EnsureFresh(c) && sessions_.EnsureFresh(d));
   EXPECT_EQ(fixture_.spotify.RequestCount("/api/token"), 2u);  // the login and one refresh
   for (Freshness freshness : {fa, fb, fc, fd}) EXPECT_EQ(freshness, Freshness::kFresh);
-  EXPECT_NE(a.token.access_token, signed_in.token.access_token);
+  EXPECT_NE(a.token->access_token, signed_in.token->access_token);
   for (const ActiveSession* s : {&b, &c, &d}) {
-    EXPECT_EQ(s->token.access_token, a.token.access_token);
+    EXPECT_EQ(s->token->access_token, a.token->access_token);
   }
-  EXPECT_EQ(a.token.ExpiresIn(fixture_.clock.Now()), 3600s);
+  EXPECT_EQ(a.token->ExpiresIn(fixture_.clock.Now()), 3600s);
 }
 
 TEST_F(SessionServiceTest, EnsureFreshStoresTheRefreshedToken) {
@@ -308,7 +308,7 @@ TEST_F(SessionServiceTest, EnsureFreshStoresTheRefreshedToken) {
   ActiveSession session = *Load({cookie});
   fixture_.clock.Advance(3600s);
   ASSERT_EQ(fixture_.Run(sessions_.EnsureFresh(session)), Freshness::kFresh);
-  EXPECT_EQ(Load({cookie})->token.access_token, session.token.access_token);
+  EXPECT_EQ(Load({cookie})->token->access_token, session.token->access_token);
 }
 
 TEST_F(SessionServiceTest, EnsureFreshEndsTheSessionWhenSpotifyRevokedTheRefreshToken) {
