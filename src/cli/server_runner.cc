@@ -85,8 +85,16 @@ const char* ClientMode(const server::Config& config) {
 
 int RunServer(const server::Config& config, const std::function<void()>& on_listening) {
   KeepSecretsOutOfCoreDumps();
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
-  if (config.log_json) spdlog::set_formatter(MakeLogFormatter(/*json=*/true));
+  // Every line, access lines included, goes to stderr through one sink in blocks (a write(2)
+  // per line was a system call per login, and per refused callback under a flood). A warning or
+  // an error is written at once, with whatever gathered before it; the rest within half a
+  // second.
+  auto log_sink = std::make_shared<BatchedFdSink>(STDERR_FILENO);
+  log_sink->set_formatter(MakeLogFormatter(config.log_json));
+  auto logger = std::make_shared<spdlog::logger>("spotauth", log_sink);
+  logger->set_level(spdlog::level::from_str(config.log_level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
   SystemClock clock;
   OpenSslRandom random;
@@ -116,9 +124,7 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   options.access_log = config.access_log;
   if (config.access_log) {
-    // Access lines go to stderr like the others, in blocks rather than a write per request.
-    options.access_log_sink = std::make_shared<BatchedFdSink>(STDERR_FILENO);
-    options.access_log_sink->set_formatter(MakeLogFormatter(config.log_json));
+    options.access_log_sink = log_sink;
   }
   options.access_log_format =
       config.log_json ? http::AccessLogFormat::kJson : http::AccessLogFormat::kText;
@@ -175,6 +181,7 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
                  config.https_proxy->host, config.https_proxy->port,
                  config.https_proxy->no_proxy.size());
   }
+  logger->flush();  // whoever waits for the start-up lines sees them now
   if (on_listening) on_listening();
   signals.async_wait([](const boost::system::error_code&, int) {});
   signals_loop.run();
@@ -182,6 +189,7 @@ int RunServer(const server::Config& config, const std::function<void()>& on_list
   listener.Stop();
   if (metrics_listener) metrics_listener->Stop();
   spdlog::info("stopped");
+  logger->flush();
   return 0;
 }
 

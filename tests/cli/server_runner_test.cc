@@ -25,17 +25,22 @@ using namespace std::chrono_literals;
 
 struct Child {
   pid_t pid = -1;
-  int output = -1;  // stdout and stderr together
+  int output = -1;       // stdout and stderr together, or stderr alone with split_stdout
+  int stdout_only = -1;  // stdout, with split_stdout
 };
 
-Child Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+Child Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
+            bool split_stdout = false) {
   int pipe_fds[2];
+  int stdout_fds[2] = {-1, -1};
   if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
+  if (split_stdout && ::pipe(stdout_fds) != 0) throw std::runtime_error("pipe");
   const pid_t pid = ::fork();
   if (pid == 0) {
-    ::dup2(pipe_fds[1], 1);
+    ::dup2(split_stdout ? stdout_fds[1] : pipe_fds[1], 1);
     ::dup2(pipe_fds[1], 2);
     ::close(pipe_fds[0]);
+    if (split_stdout) ::close(stdout_fds[0]);
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -46,7 +51,8 @@ Child Spawn(const std::vector<std::string>& args, const std::vector<std::string>
     ::_exit(127);
   }
   ::close(pipe_fds[1]);
-  return {pid, pipe_fds[0]};
+  if (split_stdout) ::close(stdout_fds[1]);
+  return {pid, pipe_fds[0], stdout_fds[0]};
 }
 
 std::string ReadAll(int fd) {
@@ -155,6 +161,43 @@ TEST(ServeCommand, StartsWithAVersionedLineAndRefusesAPortAnotherProcessHolds) {
       std::string::npos)
       << out;
   EXPECT_NE(out.find("open http://127.0.0.1:" + std::to_string(port)), std::string::npos) << out;
+}
+
+// The README's promise: the log (start-up, access and app lines) is on stderr; stdout stays
+// empty.
+TEST(ServeCommand, EveryLogLineGoesToStderr) {
+  const std::uint16_t port = FreePort();
+  Child child =
+      Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store", "memory",
+             "--threads", "1"},
+            {"SPOTIFY_CLIENT_ID=id",
+             "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0"},
+            /*split_stdout=*/true);
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    std::this_thread::sleep_for(50ms);
+    up = Connects(port);
+  }
+  ASSERT_TRUE(up);
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                                "\r\nConnection: close\r\n\r\n";
+    boost::asio::write(socket, boost::asio::buffer(request));
+    boost::system::error_code ec;
+    std::string answer;
+    boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);
+  }
+  ::kill(child.pid, SIGTERM);
+  const std::string err = ReadAll(child.output);
+  const std::string out = ReadAll(child.stdout_only);
+  EXPECT_EQ(Wait(child.pid), 0) << err;
+  EXPECT_EQ(out, "");
+  EXPECT_NE(err.find("listening on"), std::string::npos) << err;
+  EXPECT_NE(err.find("GET /healthz 200"), std::string::npos) << err;
+  EXPECT_NE(err.find("stopped"), std::string::npos) << err;
 }
 
 TEST(ServeCommand, JsonLogsAreOneObjectPerLineWithAccessFields) {
