@@ -156,15 +156,21 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string
                                                                      std::string key) {
   SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> record, co_await app_.store.GetSession(key));
   if (!record) co_return std::nullopt;
-  auto token = OpenToken(record->sealed_token, app_.keys.token_enc, key);
+  auto token = OpenStoredToken(*record, key);
+  if (!token) co_return std::nullopt;
+  std::string logout_token = MakeLogoutToken(id);
+  co_return ActiveSession{std::move(id), std::move(key), std::move(*record), std::move(token),
+                          std::move(logout_token)};
+}
+
+std::shared_ptr<const Token> SessionService::OpenStoredToken(const store::Session& record,
+                                                             std::string_view key) const {
+  auto token = OpenToken(record.sealed_token, app_.keys.token_enc, key);
   if (!token) {
     spdlog::warn("session dropped: its token does not open (secret changed or data damaged)");
-    co_return std::nullopt;
+    return nullptr;
   }
-  std::string logout_token = MakeLogoutToken(id);
-  co_return ActiveSession{std::move(id), std::move(key), std::move(*record),
-                          std::make_shared<const Token>(std::move(*token)),
-                          std::move(logout_token)};
+  return std::make_shared<const Token>(std::move(*token));
 }
 
 awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
@@ -207,13 +213,11 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
   if (known && known->sealed_token == session.record.sealed_token) {
     session.token = known->token;
   } else {
-    auto token = OpenToken(session.record.sealed_token, app_.keys.token_enc, session.key);
-    if (!token) {
-      spdlog::warn("session dropped: its token does not open (secret changed or data damaged)");
+    session.token = OpenStoredToken(session.record, session.key);
+    if (!session.token) {
       opened_.Forget(cookie);
       co_return std::nullopt;
     }
-    session.token = std::make_shared<const Token>(std::move(*token));
     opened_.Remember(cookie, {session.id, session.key, session.logout_token, cookie_expires,
                               session.record.sealed_token, session.token});
   }

@@ -100,6 +100,9 @@ class SessionService {
   std::vector<PendingLogin> OpenLogins(std::span<const std::string_view> login_cookies) const;
   std::string SealLogins(std::span<const PendingLogin> logins) const;
   std::string MakeLogoutToken(std::string_view id) const;
+  // The stored record's token, or nullptr (with a warning) when it does not open.
+  std::shared_ptr<const Token> OpenStoredToken(const store::Session& record,
+                                               std::string_view key) const;
   // Reads the session record and opens its token; nullopt when gone or unreadable.
   boost::asio::awaitable<Result<std::optional<ActiveSession>>> Read(std::string id,
                                                                     std::string key);
