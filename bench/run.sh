@@ -477,12 +477,22 @@ strict_rounds() {
 }
 one_loop=SPOTAUTH_THREADS=1
 
-# 7a. Memory store, one loop: GET / and GET /login; the baseline build beside it, if given.
+# 7a. Memory store, one loop: GET / and GET /login; in the same rounds of GET /, the same server
+# with the access log on and with the SQLite store (their targets compare them with the memory
+# row, so they must share its rounds: the machine's speed moves between rounds), and the baseline
+# build, if given.
 start_server strict-memory memory 5 "$one_loop"
 s1_pid=$SRV_PID s1_url=$SRV_URL
 s1_cookie=$(login_once "$s1_url")
 home_targets=("home-1loop $s1_pid $s1_url $s1_cookie")
 login_targets=("login-1loop $s1_pid $s1_url")
+# The access log's lines go to the server's log file under $tmp.
+start_server strict-logged memory 5 "$one_loop" SPOTAUTH_ACCESS_LOG=1
+logged_pid=$SRV_PID
+home_targets+=("home-logged-1loop $logged_pid $SRV_URL $(login_once "$SRV_URL")")
+start_server strict-sqlite "sqlite://$tmp/strict.db" 5 "$one_loop"
+sqlite1_pid=$SRV_PID
+home_targets+=("home-sqlite-1loop $sqlite1_pid $SRV_URL $(login_once "$SRV_URL")")
 if [ -n "$baseline" ]; then
   SPOTAUTH_BIN=$baseline start_server strict-baseline memory 5 "$one_loop"
   b1_pid=$SRV_PID
@@ -491,6 +501,8 @@ if [ -n "$baseline" ]; then
 fi
 strict_rounds / "${home_targets[@]}"
 check_signed_in "$s1_url" "$s1_cookie"
+stop_server "$logged_pid"
+stop_server "$sqlite1_pid"
 strict_rounds /login "${login_targets[@]}"
 stop_server "$s1_pid"
 [ -z "$baseline" ] || stop_server "$b1_pid"
@@ -504,9 +516,7 @@ strict_one() {
   strict_rounds / "$label $SRV_PID $SRV_URL $(login_once "$SRV_URL")"
   stop_server "$SRV_PID"
 }
-# 7b. The access log on (its lines go to the server's log file under $tmp), SQLite, two loops.
-strict_one strict-logged home-logged-1loop memory "$one_loop" SPOTAUTH_ACCESS_LOG=1
-strict_one strict-sqlite home-sqlite-1loop "sqlite://$tmp/strict.db" "$one_loop"
+# 7b. Two loops.
 strict_one strict-2loops home-2loops memory SPOTAUTH_THREADS=2
 
 # 7c. Allocations per request: the server under bench/alloc_counter.c (LD_PRELOAD), which
@@ -653,10 +663,9 @@ home1_rps_x=$(round_ratio home-1loop strict-home-1loop rps)
 home1_p99_x=$(round_ratio home-1loop strict-home-1loop p99_us)
 login1_cpu_x=$(round_ratio login-1loop strict-login-1loop cpu_us)
 login1_p99_x=$(round_ratio login-1loop strict-login-1loop p99_us)
-log1_cost=$(awk -v on="$(cpu_us home-logged-1loop)" -v off="$(cpu_us home-1loop)" 'BEGIN {if (off + 0 > 0 && on != "nan") printf "%.3f", on / off; else print "nan"}')
-# SQLite against memory through their ratios to the strict ceiling, each of its own rounds.
-sqlite1_vs_mem=$(awk -v s="$(round_ratio home-sqlite-1loop strict-home-sqlite-1loop rps)" -v m="$home1_rps_x" \
-  'BEGIN {if (m + 0 > 0 && s != "nan") printf "%.3f", s / m; else print "nan"}')
+# The access log and SQLite against the memory row of the same rounds, round by round.
+log1_cost=$(round_ratio home-logged-1loop home-1loop cpu_us)
+sqlite1_vs_mem=$(round_ratio home-sqlite-1loop home-1loop rps)
 strict_bad=$(cat "$tmp"/res/*-1loop "$tmp"/res/home-2loops "$tmp"/res/alloc-* 2>/dev/null | field /dev/stdin bad | awk '{s += $1} END {print s + 0}')
 none="no baseline given"
 # base_cells LABEL: the baseline's CPU µs per request of the 1-loop rows and current ÷ baseline.
@@ -696,7 +705,7 @@ x() { fmt "$1" 2; }
   echo "- how noisy the machine was: load average $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after; the strict ceiling (the same nginx, the same page, every time) did $strict_spread"
   echo "- versions: nginx ${nginx_version}, wrk ${wrk_version}, spotauth ${rev} (${build_type:-unknown} build); baseline: ${baseline:-none}"
   echo "- method: wrk, keep-alive, $connections connections, $wrk_threads threads; $rounds rounds of ${round_s} s for each figure, interleaved with the ceiling; a figure is the median of its rounds, its ratio the median of the per-round ratios to the ceiling round just before (nginx serving a ${ceiling_bytes}-byte static page; spotauth's signed-in page is ${page_bytes} bytes). spotauth runs with its default threads (one event loop per core) and SPOTAUTH_ACCESS_LOG=0; the Spotify upstream is nginx answering static JSON on loopback."
-  echo "- method, equal resources (the second table): one nginx process (worker_processes 1, no master) answering a ${strict_bytes}-byte page from memory (\`return 200\`; spotauth's signed-in page is ${page_bytes} bytes) against spotauth with one event loop (SPOTAUTH_THREADS=1), wrk with one thread (-t1) and $connections connections for both; access logs off on both sides (but in the access-log row), GET / with a logged-in session cookie and the now-playing answer cached (5 s). Each round of the strict ceiling is followed by a round of each server compared with it (the baseline's too), $rounds rounds of ${round_s} s; figures are medians, ratios medians of the per-round ratios. CPU per request is the server's CPU time (/proc) over wrk's requests. Allocations: bench/alloc_counter.c preloaded into a server of its own (memory store, one loop) counts malloc, calloc, realloc and the aligned allocators over one wrk -t1 round after a 1 s warm-up, divided by the round's requests."
+  echo "- method, equal resources (the second table): one nginx process (worker_processes 1, no master) answering a ${strict_bytes}-byte page from memory (\`return 200\`; spotauth's signed-in page is ${page_bytes} bytes) against spotauth with one event loop (SPOTAUTH_THREADS=1), wrk with one thread (-t1) and $connections connections for both; access logs off on both sides (but in the access-log row), GET / with a logged-in session cookie and the now-playing answer cached (5 s). Each round of the strict ceiling is followed by a round of each server compared with it (the baseline's too), $rounds rounds of ${round_s} s; figures are medians, ratios medians of the per-round ratios. The access-log and SQLite servers run in the rounds of the memory-store \`GET /\` row, and their targets are per-round ratios to it. CPU per request is the server's CPU time (/proc) over wrk's requests. Allocations: bench/alloc_counter.c preloaded into a server of its own (memory store, one loop) counts malloc, calloc, realloc and the aligned allocators over one wrk -t1 round after a 1 s warm-up, divided by the round's requests."
   echo
   echo "| figure | measured | × nginx (same rounds) | target | | CPU per request (× nginx) |"
   echo "|---|---|---|---|---|---|"
@@ -730,8 +739,8 @@ x() { fmt "$1" 2; }
   echo "| nginx, 1 process, ${strict_bytes}-byte page from memory (the strict ceiling, all its rounds) | $(fmt "$(strict_all rps | median)" 0) | 1 | $(fmt "$strict_cpu_all" 1) µs | 1 | $(fmt "$(ms "$(strict_all p99_us | median)")" 2) ms | 1 | – | – |"
   echo "| logged-in \`GET /\`, memory store, now-playing cache 5 s, 1 loop | $(strict_cells home-1loop strict-home-1loop) | CPU ≤ 2.5×, req/s ≥ 0.4×, p99 ≤ 2× | CPU $(verdict "$home1_cpu_x" "<=" 2.5), req/s $(verdict "$home1_rps_x" ">=" 0.4), p99 $(verdict "$home1_p99_x" "<=" 2) |"
   echo "| \`GET /login\`, memory store, 1 loop | $(strict_cells login-1loop strict-login-1loop) | CPU ≤ 3×, p99 ≤ 2× | CPU $(verdict "$login1_cpu_x" "<=" 3), p99 $(verdict "$login1_p99_x" "<=" 2) |"
-  echo "| logged-in \`GET /\`, memory store, access log on, 1 loop | $(strict_cells home-logged-1loop strict-home-logged-1loop) | CPU ≤ 1.10× the log-off 1-loop row | $(verdict "$log1_cost" "<=" 1.10) ($(fmt "$log1_cost" 2)×) |"
-  echo "| logged-in \`GET /\`, SQLite store, 1 loop | $(strict_cells home-sqlite-1loop strict-home-sqlite-1loop) | req/s ≥ 0.8× the memory-store 1-loop row | $(verdict "$sqlite1_vs_mem" ">=" 0.8) ($(fmt "$sqlite1_vs_mem" 2)×) |"
+  echo "| logged-in \`GET /\`, memory store, access log on, 1 loop | $(strict_cells home-logged-1loop strict-home-1loop) | CPU ≤ 1.10× the log-off 1-loop row | $(verdict "$log1_cost" "<=" 1.10) ($(fmt "$log1_cost" 2)×) |"
+  echo "| logged-in \`GET /\`, SQLite store, 1 loop | $(strict_cells home-sqlite-1loop strict-home-1loop) | req/s ≥ 0.8× the memory-store 1-loop row | $(verdict "$sqlite1_vs_mem" ">=" 0.8) ($(fmt "$sqlite1_vs_mem" 2)×) |"
   echo "| logged-in \`GET /\`, memory store, 2 loops (vs the 1-process nginx) | $(strict_cells home-2loops strict-home-2loops) | – (informative) | – |"
   if [ -n "$baseline" ]; then
     echo "| baseline: logged-in \`GET /\`, memory store, 1 loop | $(strict_cells base-home-1loop strict-home-1loop) | – (same rounds as the current build's) | – |"
@@ -768,7 +777,7 @@ x() { fmt "$1" 2; }
   for f in ceiling-home home ceiling-home-logged home-logged proxyref-gateway gateway ceiling-home-nocache home-nocache ceiling-home-sqlite home-sqlite ceiling-login login ceiling-logins logins fill-sqlite fill-memory flood \
     ceiling-home-redis home-redis ceiling-logins-redis logins-redis ceiling-home-redis-lb1 home-redis-lb1 ceiling-home-redis-lb2 home-redis-lb2 \
     base-logins strict-home-1loop home-1loop base-home-1loop strict-login-1loop login-1loop base-login-1loop \
-    strict-home-logged-1loop home-logged-1loop strict-home-sqlite-1loop home-sqlite-1loop strict-home-2loops home-2loops \
+    home-logged-1loop home-sqlite-1loop strict-home-2loops home-2loops \
     alloc-home alloc-login alloc-base-home alloc-base-login; do
     [ -f "$tmp/res/$f" ] && sed "s/^BENCH /$f: /" "$tmp/res/$f"
   done

@@ -159,6 +159,13 @@ class AeadContext {
 thread_local KeyedContexts<HmacContext> hmac_contexts;
 thread_local KeyedContexts<AeadContext> aead_contexts;
 
+// One digest context per thread, re-initialised per call: EVP_Digest made and freed one on
+// every call (a PKCE challenge on every /login).
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> sha256_context(EVP_MD_CTX_new());
+
 struct KdfFree {
   void operator()(EVP_KDF* kdf) const { EVP_KDF_free(kdf); }
 };
@@ -183,8 +190,10 @@ bool AddAad(EVP_CIPHER_CTX* ctx, std::string_view header, std::string_view aad, 
 std::string Sha256(std::string_view data) {
   std::string out(kSha256Size, '\0');
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), Bytes(out), &length, Sha256Md(), nullptr) != 1 ||
-      length != kSha256Size) {
+  EVP_MD_CTX* ctx = sha256_context.get();
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, Bytes(out), &length) != 1 || length != kSha256Size) {
     CryptoFailure();
   }
   return out;
