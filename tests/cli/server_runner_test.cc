@@ -84,6 +84,27 @@ bool Connects(std::uint16_t port) {
   return !ec;
 }
 
+// Polls for up to five seconds.
+bool WaitForPort(std::uint16_t port) {
+  for (int i = 0; i < 100; ++i) {
+    std::this_thread::sleep_for(50ms);
+    if (Connects(port)) return true;
+  }
+  return false;
+}
+
+// Sends `request` as it is and reads until the server closes.
+std::string Exchange(std::uint16_t port, const std::string& request) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  boost::asio::write(socket, boost::asio::buffer(request));
+  boost::system::error_code ec;
+  std::string answer;
+  boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);
+  return answer;
+}
+
 TEST(ServeCommand, BadConfigurationListsEveryProblemAndExits2) {
   Child child = Spawn({SPOTAUTH_BINARY, "serve"},
                       {"SPOTIFY_REDIRECT_URI=http://localhost:5000/callback", "SPOTAUTH_PORT=x"});
@@ -116,11 +137,7 @@ TEST(ServeCommand, ServesThenStopsCleanlyOnSigterm) {
             {"SPOTIFY_CLIENT_ID=id",
              "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0",
              "SPOTIFY_REDIRECT_URI=http://127.0.0.1:" + std::to_string(port) + "/callback"});
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    std::this_thread::sleep_for(50ms);
-    up = Connects(port);
-  }
+  const bool up = WaitForPort(port);
   EXPECT_TRUE(up);
   ::kill(child.pid, SIGTERM);
   const std::string out = ReadAll(child.output);
@@ -141,11 +158,7 @@ TEST(ServeCommand, StartsWithAVersionedLineAndRefusesAPortAnotherProcessHolds) {
   Child first = Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store",
                        "memory", "--threads", "1"},
                       env);
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    std::this_thread::sleep_for(50ms);
-    up = Connects(port);
-  }
+  const bool up = WaitForPort(port);
   ASSERT_TRUE(up);
   Child second =
       Spawn({SPOTAUTH_BINARY, "serve", "--port", std::to_string(port), "--store", "memory"}, env);
@@ -173,23 +186,10 @@ TEST(ServeCommand, EveryLogLineGoesToStderr) {
             {"SPOTIFY_CLIENT_ID=id",
              "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0"},
             /*split_stdout=*/true);
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    std::this_thread::sleep_for(50ms);
-    up = Connects(port);
-  }
+  const bool up = WaitForPort(port);
   ASSERT_TRUE(up);
-  {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::socket socket(io);
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-    const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                                "\r\nConnection: close\r\n\r\n";
-    boost::asio::write(socket, boost::asio::buffer(request));
-    boost::system::error_code ec;
-    std::string answer;
-    boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);
-  }
+  Exchange(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                     "\r\nConnection: close\r\n\r\n");
   ::kill(child.pid, SIGTERM);
   const std::string err = ReadAll(child.output);
   const std::string out = ReadAll(child.stdout_only);
@@ -208,25 +208,12 @@ TEST(ServeCommand, JsonLogsAreOneObjectPerLineWithAccessFields) {
             {"SPOTIFY_CLIENT_ID=id", "SPOTAUTH_SCOPE=user-read-currently-playing brand-new-scope",
              "SPOTAUTH_SECRET=8c1f0e5d2a7b4c3e9f6a1d0b2c4e6f8091a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0",
              "SPOTAUTH_TYPO=1"});
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    std::this_thread::sleep_for(50ms);
-    up = Connects(port);
-  }
+  const bool up = WaitForPort(port);
   ASSERT_TRUE(up);
-  {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::socket socket(io);
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-    const std::string request =
-        "GET /healthz?token=SECRET HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-        "\r\nX-Forwarded-For: 198.51.100.7\r\nConnection: close\r\n\r\n";
-    boost::asio::write(socket, boost::asio::buffer(request));
-    boost::system::error_code ec;
-    std::string answer;
-    boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);
-    EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
-  }
+  const std::string answer = Exchange(
+      port, "GET /healthz?token=SECRET HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                "\r\nX-Forwarded-For: 198.51.100.7\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
   ::kill(child.pid, SIGTERM);
   const std::string out = ReadAll(child.output);
   EXPECT_EQ(Wait(child.pid), 0) << out;

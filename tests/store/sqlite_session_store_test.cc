@@ -138,30 +138,37 @@ TEST(SqliteSessionStore, SweepDeletesExpiredRowsFromTheFile) {
   EXPECT_EQ(*swept, 1u);
 }
 
+// A store on a fresh file in `dir` whose reads share a snapshot for `reuse`.
+std::unique_ptr<SqliteSessionStore> OpenWithSnapshotReuse(const TempDir& dir, const Clock& clock,
+                                                          std::chrono::microseconds reuse) {
+  SqliteSessionStore::Options options{dir.Path("s.db").string()};
+  options.snapshot_reuse = reuse;
+  auto store = SqliteSessionStore::Open(options, clock);
+  if (!store) throw std::runtime_error(store.error().message);
+  return std::move(*store);
+}
+
 // Reads share a snapshot for a while (Options::snapshot_reuse); none of that may hide a write
 // this process made: a logout must hold on the very next page.
 TEST(SqliteSessionStore, AReadAfterThisProcessWritesSeesTheWrite) {
   TempDir dir;
   ManualClock clock;
-  SqliteSessionStore::Options options{dir.Path("s.db").string()};
-  options.snapshot_reuse = std::chrono::hours(1);
-  auto store = SqliteSessionStore::Open(options, clock);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(RunAwaitable((*store)->CreateSession("k", SampleSession(clock), 10)));
-  ASSERT_TRUE(RunAwaitable((*store)->GetSession("k")).value().has_value());
+  auto store = OpenWithSnapshotReuse(dir, clock, std::chrono::hours(1));
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k", SampleSession(clock), 10)));
+  ASSERT_TRUE(RunAwaitable(store->GetSession("k")).value().has_value());
 
   Session updated = SampleSession(clock);
   updated.sealed_token = "refreshed";
-  ASSERT_TRUE(RunAwaitable((*store)->UpdateSession("k", updated)).value());
-  auto read = RunAwaitable((*store)->GetSession("k"));
+  ASSERT_TRUE(RunAwaitable(store->UpdateSession("k", updated)).value());
+  auto read = RunAwaitable(store->GetSession("k"));
   ASSERT_TRUE(read && read->has_value());
   EXPECT_EQ((*read)->sealed_token, "refreshed");
 
-  ASSERT_TRUE(RunAwaitable((*store)->CreateSession("k2", SampleSession(clock), 10)));
-  EXPECT_TRUE(RunAwaitable((*store)->GetSession("k2")).value().has_value());
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k2", SampleSession(clock), 10)));
+  EXPECT_TRUE(RunAwaitable(store->GetSession("k2")).value().has_value());
 
-  ASSERT_TRUE(RunAwaitable((*store)->DeleteSession("k")));
-  EXPECT_FALSE(RunAwaitable((*store)->GetSession("k")).value().has_value());
+  ASSERT_TRUE(RunAwaitable(store->DeleteSession("k")));
+  EXPECT_FALSE(RunAwaitable(store->GetSession("k")).value().has_value());
 }
 
 // Runs `sql` in a connection of its own, as another program would.
@@ -176,16 +183,13 @@ void RunElsewhere(const fs::path& path, const char* sql) {
 TEST(SqliteSessionStore, AnotherProgramsWriteIsSeenOnceTheSnapshotIsOld) {
   TempDir dir;
   ManualClock clock;
-  SqliteSessionStore::Options options{dir.Path("s.db").string()};
-  options.snapshot_reuse = 20ms;
-  auto store = SqliteSessionStore::Open(options, clock);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(RunAwaitable((*store)->CreateSession("k", SampleSession(clock), 10)));
-  ASSERT_TRUE(RunAwaitable((*store)->GetSession("k")).value().has_value());
+  auto store = OpenWithSnapshotReuse(dir, clock, 20ms);
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k", SampleSession(clock), 10)));
+  ASSERT_TRUE(RunAwaitable(store->GetSession("k")).value().has_value());
   // An administrator ends the session by hand.
   RunElsewhere(dir.Path("s.db"), "DELETE FROM sessions;");
   std::this_thread::sleep_for(40ms);
-  EXPECT_FALSE(RunAwaitable((*store)->GetSession("k")).value().has_value());
+  EXPECT_FALSE(RunAwaitable(store->GetSession("k")).value().has_value());
 }
 
 // A loop that read once and then went quiet must not keep its snapshot: it would stop
@@ -193,13 +197,10 @@ TEST(SqliteSessionStore, AnotherProgramsWriteIsSeenOnceTheSnapshotIsOld) {
 TEST(SqliteSessionStore, AnIdleReaderLetsTheLogBeCheckpointed) {
   TempDir dir;
   ManualClock clock;
-  SqliteSessionStore::Options options{dir.Path("s.db").string()};
-  options.snapshot_reuse = 20ms;
-  auto store = SqliteSessionStore::Open(options, clock);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(RunAwaitable((*store)->CreateSession("k", SampleSession(clock), 10)));
-  ASSERT_TRUE(RunAwaitable((*store)->GetSession("k")).value().has_value());
-  ASSERT_TRUE(RunAwaitable((*store)->CreateSession("k2", SampleSession(clock), 10)));
+  auto store = OpenWithSnapshotReuse(dir, clock, 20ms);
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k", SampleSession(clock), 10)));
+  ASSERT_TRUE(RunAwaitable(store->GetSession("k")).value().has_value());
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k2", SampleSession(clock), 10)));
 
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(dir.Path("s.db").c_str(), &other), SQLITE_OK);
