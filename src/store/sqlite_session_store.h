@@ -64,9 +64,9 @@ class SqliteSessionStore final : public SessionStore {
   // Runs `work(connection)` on the writer thread and resumes the caller on its own loop.
   template <class T, class Work>
   boost::asio::awaitable<Result<T>> OnWriter(Work work);
-  // Inserts a session and trims its user's sessions to the cap; runs inside a transaction.
   // One session, read in this thread's snapshot (begun anew when old or behind a write).
   Result<std::optional<Session>> ReadSession(Connection& db, const std::string& key);
+  // Inserts a session and trims its user's sessions to the cap; runs inside a transaction.
   Result<void> InsertCapped(Connection& db, const std::string& key, const Session& session,
                             std::size_t max_per_user);
   // Makes sure the writer thread will end read snapshots once they are older than
