@@ -8,15 +8,13 @@ namespace {
 
 void BM_RenderSignedIn(benchmark::State& state) {
   const std::string logout_token(43, 'L');
-  server::SignedInView view;
-  view.user_id = "bench-user";
-  view.display_name = "Bench <User> & Co";
-  view.logout_token = logout_token;
-  view.now_playing.kind = server::NowPlayingView::Kind::kTrack;
-  view.now_playing.title = "Windowlicker";
-  view.now_playing.subtitle = "Aphex Twin · Windowlicker";
-  view.now_playing.image_url = "https://i.scdn.co/image/ab67616d0000b273bench";
-  view.now_playing.is_playing = true;
+  server::NowPlayingView playing;
+  playing.kind = server::NowPlayingView::Kind::kTrack;
+  playing.title = "Windowlicker";
+  playing.subtitle = "Aphex Twin · Windowlicker";
+  playing.image_url = "https://i.scdn.co/image/ab67616d0000b273bench";
+  playing.is_playing = true;
+  const server::SignedInView view{"bench-user", "Bench <User> & Co", logout_token, playing};
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto page = server::RenderSignedIn(view, "");

@@ -24,6 +24,19 @@ std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; 
 
 constexpr const char* kHsts = "max-age=31536000";
 
+// Shown when the token could not be refreshed (Spotify failed; the session goes on).
+std::shared_ptr<const NowPlayingView> Unavailable() {
+  static const auto view = [] {
+    NowPlayingView unavailable;
+    unavailable.kind = NowPlayingView::Kind::kUnavailable;
+    return std::make_shared<const NowPlayingView>(std::move(unavailable));
+  }();
+  return view;
+}
+
+// An answer that is ready now, for a caller that expects one to await.
+awaitable<http::Response> Answered(http::Response response) { co_return response; }
+
 bool IsGetOrHead(const http::Request& r) {
   return r.method() == beast_http::verb::get || r.method() == beast_http::verb::head;
 }
@@ -176,7 +189,9 @@ awaitable<Result<LoginApp::Lookup>> LoginApp::LookUp(const http::RequestHead& he
   if (!session) co_return Lookup{.identity = std::nullopt, .ended = true};
   Identity identity{session->record.user_id, session->record.display_name, std::nullopt};
   if (with_access_token) {
-    switch (co_await sessions_.EnsureFresh(*session)) {
+    Freshness freshness = Freshness::kFresh;
+    if (sessions_.NeedsRefresh(*session)) freshness = co_await sessions_.EnsureFresh(*session);
+    switch (freshness) {
       case Freshness::kEnded:
         now_playing_.Forget(session->key);
         co_return Lookup{.identity = std::nullopt, .ended = true};
@@ -217,26 +232,29 @@ awaitable<http::Response> LoginApp::UserInfo(const http::Request& request) {
   co_return response;
 }
 
+// Not a coroutine: it picks the handler and hands back that handler's awaitable, so a page
+// does not pay for a frame of its own here (frames above 1 KB are not recycled by Asio).
+// What it returns may refer to `request` only, which the caller keeps until it is answered.
 awaitable<http::Response> LoginApp::Route(const http::Request& request) {
   auto parsed = urls::parse_origin_form(Sv(request.target()));
-  if (!parsed) co_return ProblemAnswer(request, Problem::kBadRequest);
+  if (!parsed) return Answered(ProblemAnswer(request, Problem::kBadRequest));
   const RouteId route = routes_.Classify(Sv(parsed->encoded_path()));
   const auto get_only = [&] {
-    return MethodNotAllowed(request, "GET, HEAD", app_.config.base_path);
+    return Answered(MethodNotAllowed(request, "GET, HEAD", app_.config.base_path));
   };
 
   // Answered on any Host: probes, and nginx's auth_request subrequest, which carries whatever
   // Host nginx was told to send.
   switch (route) {
     case RouteId::kHealthz:
-      if (!IsGetOrHead(request)) co_return get_only();
-      co_return PlainText(request, 200, "ok\n");
+      if (!IsGetOrHead(request)) return get_only();
+      return Answered(PlainText(request, 200, "ok\n"));
     case RouteId::kReadyz:
-      if (!IsGetOrHead(request)) co_return get_only();
-      co_return co_await Ready(request);
+      if (!IsGetOrHead(request)) return get_only();
+      return Ready(request);
     case RouteId::kAuth:
-      if (!IsGetOrHead(request)) co_return get_only();
-      co_return co_await Auth(request);
+      if (!IsGetOrHead(request)) return get_only();
+      return Auth(request);
     default:
       break;
   }
@@ -244,35 +262,36 @@ awaitable<http::Response> LoginApp::Route(const http::Request& request) {
   // Spotify (e.g. localhost vs 127.0.0.1).
   // Host names are case-insensitive (RFC 9110 section 4.2.3); public_host is canonical.
   if (!boost::beast::iequals(request[beast_http::field::host], app_.config.public_host)) {
-    co_return Redirect(request, 308, app_.config.public_origin + std::string(Sv(request.target())));
+    return Answered(
+        Redirect(request, 308, app_.config.public_origin + std::string(Sv(request.target()))));
   }
 
   switch (route) {
     case RouteId::kHome:
-      if (!IsGetOrHead(request)) co_return get_only();
-      co_return co_await Home(request);
+      if (!IsGetOrHead(request)) return get_only();
+      return Home(request);
     case RouteId::kLogin:
-      if (!IsGetOrHead(request)) co_return get_only();
-      co_return co_await Login(request, *parsed);
+      if (!IsGetOrHead(request)) return get_only();
+      return Login(request, *parsed);
     case RouteId::kCallback:
-      if (!IsGetOrHead(request)) co_return get_only();
-      co_return co_await Callback(request);
+      if (!IsGetOrHead(request)) return get_only();
+      return Callback(request);
     case RouteId::kLogout:
-      if (IsGetOrHead(request)) co_return co_await LogoutPage(request);
-      if (request.method() == beast_http::verb::post) co_return co_await Logout(request);
-      co_return MethodNotAllowed(request, "GET, HEAD, POST", app_.config.base_path);
+      if (IsGetOrHead(request)) return LogoutPage(request);
+      if (request.method() == beast_http::verb::post) return Logout(request);
+      return Answered(MethodNotAllowed(request, "GET, HEAD, POST", app_.config.base_path));
     case RouteId::kStatic: {
-      if (!IsGetOrHead(request)) co_return get_only();
+      if (!IsGetOrHead(request)) return get_only();
       http::Response response = PlainText(request, 200, Stylesheet());
       response.set(beast_http::field::content_type, "text/css; charset=utf-8");
       response.set(beast_http::field::cache_control, "public, max-age=3600");
-      co_return response;
+      return Answered(std::move(response));
     }
     case RouteId::kUserinfo:
-      if (!IsGetOrHead(request)) co_return get_only();
-      co_return co_await UserInfo(request);
+      if (!IsGetOrHead(request)) return get_only();
+      return UserInfo(request);
     default:
-      co_return ProblemAnswer(request, Problem::kNotFound);
+      return Answered(ProblemAnswer(request, Problem::kNotFound));
   }
 }
 
@@ -283,38 +302,41 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
     spdlog::error("home: store failed: {}", session.error().message);
     co_return ProblemAnswer(request, Problem::kStoreUnavailable);
   }
-  if (!*session) {
-    http::Response response = HtmlPage(request, 200, RenderSignedOut("", app_.config.base_path));
-    if (!cookies.empty()) {
-      response.set(beast_http::field::set_cookie,
-                   ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
-    }
-    co_return response;
-  }
+  if (!*session) co_return SignedOutHome(request, "", !cookies.empty());
   ActiveSession& active = **session;
-  const Freshness freshness = co_await sessions_.EnsureFresh(active);
+  Freshness freshness = Freshness::kFresh;
+  if (sessions_.NeedsRefresh(active)) freshness = co_await sessions_.EnsureFresh(active);
   if (freshness == Freshness::kEnded) {
     now_playing_.Forget(active.key);
-    http::Response response = HtmlPage(
-        request, 200,
-        RenderSignedOut("Your Spotify authorization has ended (it expired or was revoked). "
-                        "Please log in again.",
-                        app_.config.base_path));
-    response.set(beast_http::field::set_cookie,
-                 ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
-    co_return response;
+    co_return SignedOutHome(request,
+                            "Your Spotify authorization has ended (it expired or was revoked). "
+                            "Please log in again.",
+                            true);
   }
-  SignedInView view{
-      active.record.user_id, active.record.display_name, sessions_.LogoutToken(active), {}};
+  std::shared_ptr<const NowPlayingView> playing = Unavailable();
   if (freshness == Freshness::kFresh) {
-    view.now_playing = co_await now_playing_.Get(active.key, active.token->access_token);
-  } else {
-    view.now_playing.kind = NowPlayingView::Kind::kUnavailable;
+    playing = now_playing_.Cached(active.key);
+    if (!playing) playing = co_await now_playing_.Fetch(active.key, active.token->access_token);
   }
-  co_return HtmlPage(request, 200, RenderSignedIn(view, app_.config.base_path));
+  co_return HtmlPage(request, 200,
+                     RenderSignedIn({active.record.user_id, active.record.display_name,
+                                     sessions_.LogoutToken(active), *playing},
+                                    app_.config.base_path));
 }
 
-awaitable<http::Response> LoginApp::Login(const http::Request& request, const urls::url_view& url) {
+// Kept out of Home: a coroutine keeps every local of its own in its frame, and frames above
+// 1 KB are not recycled.
+http::Response LoginApp::SignedOutHome(const http::Request& request, std::string_view notice,
+                                       bool clear_cookie) const {
+  http::Response response = HtmlPage(request, 200, RenderSignedOut(notice, app_.config.base_path));
+  if (clear_cookie) {
+    response.set(beast_http::field::set_cookie,
+                 ClearCookieValue(app_.cookies.session, app_.config.secure_cookies));
+  }
+  return response;
+}
+
+awaitable<http::Response> LoginApp::Login(const http::Request& request, urls::url_view url) {
   // ?rd=, or X-Auth-Request-Redirect (how nginx's auth_request snippet passes the original
   // target, which nginx cannot percent-encode into a query): where the browser lands after the
   // login, if it is a path on this origin.

@@ -79,8 +79,12 @@ class LoginApp final : public http::RequestHandler {
   boost::asio::awaitable<http::Response> UserInfo(const http::Request& request);
   boost::asio::awaitable<http::Response> Route(const http::Request& request);
   boost::asio::awaitable<http::Response> Home(const http::Request& request);
+  // The signed-out main page; `clear_cookie`: the visitor sent a session cookie that is over.
+  http::Response SignedOutHome(const http::Request& request, std::string_view notice,
+                               bool clear_cookie) const;
+  // `url`: the request's target, parsed (it refers to `request`).
   boost::asio::awaitable<http::Response> Login(const http::Request& request,
-                                               const boost::urls::url_view& url);
+                                               boost::urls::url_view url);
   boost::asio::awaitable<http::Response> Callback(const http::Request& request);
   boost::asio::awaitable<http::Response> LogoutPage(const http::Request& request);
   boost::asio::awaitable<http::Response> Logout(const http::Request& request);

@@ -27,18 +27,19 @@ bool RateLimitGate::ClaimSharedCheck(TimePoint now) {
   return next_shared_check_.compare_exchange_strong(due, next);
 }
 
-std::optional<NowPlayingView> NowPlayingCache::Get(const std::string& key, TimePoint now) {
+std::shared_ptr<const NowPlayingView> NowPlayingCache::Get(const std::string& key, TimePoint now) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
-  if (it == entries_.end()) return std::nullopt;
+  if (it == entries_.end()) return nullptr;
   if (it->second.expires <= now) {
     entries_.erase(it);
-    return std::nullopt;
+    return nullptr;
   }
   return it->second.view;
 }
 
-void NowPlayingCache::Put(const std::string& key, NowPlayingView view, TimePoint expires) {
+void NowPlayingCache::Put(const std::string& key, std::shared_ptr<const NowPlayingView> view,
+                          TimePoint expires) {
   std::lock_guard lock(mutex_);
   if (entries_.size() >= max_entries_) entries_.clear();
   entries_.insert_or_assign(key, Entry{expires, std::move(view)});
@@ -88,13 +89,16 @@ NowPlayingView ViewOf(const std::optional<spotify::CurrentlyPlaying>& playing) {
   return view;
 }
 
-awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
-                                                 std::string access_token) {
+std::shared_ptr<const NowPlayingView> NowPlayingService::Cached(
+    const std::string& session_key) const {
+  if (policy_.cache_for.count() <= 0) return nullptr;
+  return cache_.Get(session_key, clock_.Now());
+}
+
+awaitable<std::shared_ptr<const NowPlayingView>> NowPlayingService::Fetch(
+    const std::string& session_key, std::string access_token) {
   using Kind = NowPlayingView::Kind;
   const TimePoint now = clock_.Now();
-  if (policy_.cache_for.count() > 0) {
-    if (auto cached = cache_.Get(session_key, now)) co_return std::move(*cached);
-  }
   if (gate_.ClaimSharedCheck(now)) {
     // Another instance may have met a 429; a store that cannot answer pauses nothing.
     auto shared = co_await store_.UpstreamPause();
@@ -104,11 +108,11 @@ awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
     NowPlayingView view;
     view.kind = Kind::kRateLimited;
     view.retry_in = *paused;
-    co_return view;
+    co_return std::make_shared<const NowPlayingView>(std::move(view));
   }
   auto playing = co_await api_.CurrentlyPlaying(access_token);
   if (playing) {
-    NowPlayingView view = ViewOf(*playing);
+    auto view = std::make_shared<const NowPlayingView>(ViewOf(*playing));
     if (policy_.cache_for.count() > 0) cache_.Put(session_key, view, now + policy_.cache_for);
     co_return view;
   }
@@ -141,7 +145,7 @@ awaitable<NowPlayingView> NowPlayingService::Get(const std::string& session_key,
       view.kind = Kind::kUnavailable;
       break;
   }
-  co_return view;
+  co_return std::make_shared<const NowPlayingView>(std::move(view));
 }
 
 }  // namespace spotauth::server

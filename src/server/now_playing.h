@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -41,15 +42,16 @@ class RateLimitGate {
 class NowPlayingCache {
  public:
   explicit NowPlayingCache(std::size_t max_entries = 100'000) : max_entries_(max_entries) {}
-  std::optional<NowPlayingView> Get(const std::string& key, TimePoint now);
-  void Put(const std::string& key, NowPlayingView view, TimePoint expires);
+  // Shared, not copied: a page reads the view without allocating. Null: none, or expired.
+  std::shared_ptr<const NowPlayingView> Get(const std::string& key, TimePoint now);
+  void Put(const std::string& key, std::shared_ptr<const NowPlayingView> view, TimePoint expires);
   void Erase(const std::string& key);
   std::size_t Size();
 
  private:
   struct Entry {
     TimePoint expires;
-    NowPlayingView view;
+    std::shared_ptr<const NowPlayingView> view;
   };
   std::size_t max_entries_;
   std::mutex mutex_;
@@ -78,8 +80,13 @@ class NowPlayingService {
         policy_(policy),
         pauses_(pauses) {}
 
-  boost::asio::awaitable<NowPlayingView> Get(const std::string& session_key,
-                                             std::string access_token);
+  // The view cached for the session, if it is still fresh (null otherwise, or with no cache).
+  // Not a coroutine, so a page served from the cache needs no coroutine frame for it.
+  std::shared_ptr<const NowPlayingView> Cached(const std::string& session_key) const;
+  // Asks Spotify (unless a 429 pause is on) and caches the answer; callers look in Cached
+  // first.
+  boost::asio::awaitable<std::shared_ptr<const NowPlayingView>> Fetch(
+      const std::string& session_key, std::string access_token);
   // The session ended: what was cached for it goes.
   void Forget(const std::string& session_key) { cache_.Erase(session_key); }
 

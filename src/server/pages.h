@@ -13,7 +13,7 @@ struct SignedInView {
   std::string_view user_id;
   std::string_view display_name;  // may be empty
   std::string_view logout_token;  // CSRF token for the logout form
-  NowPlayingView now_playing;
+  const NowPlayingView& now_playing;
 };
 
 // `base` is where spotauth's own routes live ("", or "/spotauth" in gateway mode); links to

@@ -173,21 +173,17 @@ std::shared_ptr<const Token> SessionService::OpenStoredToken(const store::Sessio
   return std::make_shared<const Token>(std::move(*token));
 }
 
-awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
-    std::span<const std::string_view> session_cookies) {
+std::optional<TimePoint> SessionService::Identify(std::span<const std::string_view> session_cookies,
+                                                  TimePoint now, ActiveSession& session,
+                                                  std::string_view& cookie) {
   // The first cookie that is remembered or verifies (a remembered value verified before).
-  const TimePoint now = app_.clock.Now();
-  std::string_view cookie;
-  ActiveSession session;
-  TimePoint cookie_expires;
   for (std::string_view value : session_cookies) {
     if (const OpenedSessions::Entry* known = opened_.Find(value, now)) {
       cookie = value;
       session.id = known->id;
       session.key = known->key;
       session.logout_token = known->logout_token;
-      cookie_expires = known->cookie_expires;
-      break;
+      return known->cookie_expires;
     }
     auto verified = OpenCookie(app_.cookies.session, value, app_.keys.cookie_mac, now);
     if (verified && verified->id.size() == kIdBytes) {
@@ -195,32 +191,48 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
       session.key = SessionKey(verified->id);
       session.logout_token = MakeLogoutToken(verified->id);
       session.id = std::move(verified->id);
-      cookie_expires = verified->expires;
-      break;
+      return verified->expires;
     }
   }
-  if (session.id.empty()) co_return std::nullopt;
+  return std::nullopt;
+}
 
-  SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> stored,
-                         co_await app_.store.GetSession(session.key));
-  if (!stored) {
-    opened_.Forget(cookie);
-    co_return std::nullopt;
-  }
-  session.record = std::move(*stored);
+bool SessionService::AttachToken(ActiveSession& session, std::string_view cookie,
+                                 TimePoint cookie_expires, TimePoint now) {
   // Looked up again: other requests on this loop may have changed the cache meanwhile.
   const OpenedSessions::Entry* known = opened_.Find(cookie, now);
   if (known && known->sealed_token == session.record.sealed_token) {
     session.token = known->token;
-  } else {
-    session.token = OpenStoredToken(session.record, session.key);
-    if (!session.token) {
-      opened_.Forget(cookie);
-      co_return std::nullopt;
-    }
-    opened_.Remember(cookie, {session.id, session.key, session.logout_token, cookie_expires,
-                              session.record.sealed_token, session.token});
+    return true;
   }
+  session.token = OpenStoredToken(session.record, session.key);
+  if (!session.token) {
+    opened_.Forget(cookie);
+    return false;
+  }
+  opened_.Remember(cookie, {session.id, session.key, session.logout_token, cookie_expires,
+                            session.record.sealed_token, session.token});
+  return true;
+}
+
+awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
+    std::span<const std::string_view> session_cookies) {
+  // The steps that do not wait are functions of their own: what a coroutine declares lives in
+  // its frame, and a frame above 1 KB is not recycled by Asio.
+  const TimePoint now = app_.clock.Now();
+  ActiveSession session;
+  std::string_view cookie;
+  const std::optional<TimePoint> cookie_expires = Identify(session_cookies, now, session, cookie);
+  if (!cookie_expires) co_return std::nullopt;
+
+  auto stored = co_await app_.store.GetSession(session.key);
+  if (!stored) co_return tl::unexpected(std::move(stored).error());
+  if (!*stored) {
+    opened_.Forget(cookie);
+    co_return std::nullopt;
+  }
+  session.record = std::move(**stored);
+  if (!AttachToken(session, cookie, *cookie_expires, now)) co_return std::nullopt;
 
   // Slide the idle expiry forward, but write only when a tenth of the idle window has passed,
   // so a page view is normally a read only.
@@ -236,7 +248,7 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
 }
 
 awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
-  if (!session.token->IsExpiring(app_.clock.Now())) co_return Freshness::kFresh;
+  if (!NeedsRefresh(session)) co_return Freshness::kFresh;
   const std::string owner = HexEncode(app_.random.Bytes(16));
   auto timer = boost::asio::steady_timer(co_await boost::asio::this_coro::executor);
   // Waiters give up after about one upstream deadline, so a page still answers in time.

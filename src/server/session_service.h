@@ -83,6 +83,11 @@ class SessionService {
   // At most one refresh per session at a time, across threads and processes sharing the
   // store; concurrent callers wait for it and use its result.
   boost::asio::awaitable<Freshness> EnsureFresh(ActiveSession& session);
+  // Whether EnsureFresh has anything to do: asked first, a page whose token has time left
+  // costs no coroutine frame.
+  bool NeedsRefresh(const ActiveSession& session) const {
+    return session.token->IsExpiring(app_.clock.Now());
+  }
 
   boost::asio::awaitable<Result<void>> Logout(const ActiveSession& session);
 
@@ -103,6 +108,15 @@ class SessionService {
   // The stored record's token, or nullptr (with a warning) when it does not open.
   std::shared_ptr<const Token> OpenStoredToken(const store::Session& record,
                                                std::string_view key) const;
+  // Load's steps. Identify: the first of the cookies that is remembered or verifies; it fills
+  // the session's id, key and logout token and `cookie`, and gives the cookie's expiry.
+  std::optional<TimePoint> Identify(std::span<const std::string_view> session_cookies,
+                                    TimePoint now, ActiveSession& session,
+                                    std::string_view& cookie);
+  // Gives the session (its record read) its token: the remembered one while the record's
+  // sealed token is unchanged, else opened and remembered; false when it does not open.
+  bool AttachToken(ActiveSession& session, std::string_view cookie, TimePoint cookie_expires,
+                   TimePoint now);
   // Reads the session record and opens its token; nullopt when gone or unreadable.
   boost::asio::awaitable<Result<std::optional<ActiveSession>>> Read(std::string id,
                                                                     std::string key);
