@@ -31,7 +31,9 @@ struct RequestContext {
 // Turns a request value into a response value. Handlers never see sockets; the connection
 // coroutine reads, calls Handle, and writes. An instance serves one event loop (one thread),
 // so it may keep per-loop state without locks; anything shared across loops must be
-// thread-safe. Handle must not throw: failures become responses.
+// thread-safe. Handle must not throw: failures become responses. The connection writes
+// Content-Length (from the body), Connection and X-Request-Id itself: a response need not
+// carry them (prepare_payload is not needed), and its own values for them are not sent.
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;

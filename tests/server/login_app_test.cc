@@ -324,7 +324,8 @@ TEST_F(LoginAppTest, HeadAnswersAsGetWithoutABody) {
   const http::Response get = browser_.Get("/");
   const http::Response head = Request(verb::head, "/");
   EXPECT_EQ(head.result_int(), 200);
-  EXPECT_EQ(HeaderOf(head, "Content-Length"), std::to_string(get.body().size()));
+  // The connection writes Content-Length from this body, so it is GET's.
+  EXPECT_EQ(head.body().size(), get.body().size());
   EXPECT_EQ(HeaderOf(head, "Content-Type"), HeaderOf(get, "Content-Type"));
   // The handler leaves dropping the body to the connection; a client receives none.
   spotauth::testing::InMemoryHttpClient client(app_);

@@ -22,10 +22,14 @@ http::ClientResponse ToClientResponse(http::Response response, bool head_request
   http::ClientResponse out;
   out.status = response.result_int();
   // These never carry content on the wire (RFC 9110 §6.4.1, §9.3.2).
-  if (!head_request && out.status >= 200 && out.status != 204 && out.status != 304) {
-    out.body = std::move(response.body());
-  }
+  const bool has_content = out.status >= 200 && out.status != 204 && out.status != 304;
   out.headers = std::move(static_cast<beast_http::fields&>(response.base()));
+  // Framed as http::HttpSession frames it: Content-Length from the body (a HEAD's too).
+  out.headers.erase(beast_http::field::content_length);
+  if (has_content) {
+    out.headers.set(beast_http::field::content_length, std::to_string(response.body().size()));
+  }
+  if (!head_request && has_content) out.body = std::move(response.body());
   return out;
 }
 

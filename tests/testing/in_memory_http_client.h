@@ -16,7 +16,8 @@ namespace spotauth::testing {
 // target = the URL's path and query; Host from the URL, port only when not the scheme's
 // default; the request's headers and body; Content-Length by prepare_payload), awaits
 // handler.Handle on the caller's coroutine, and turns the http::Response back into a
-// ClientResponse (status, every header, body). As a server and a real client would:
+// ClientResponse (status, every header, body; Content-Length from the body, as the connection
+// writes it). As a server and a real client would:
 //   - a response marked http::IsResetConnection is a kUnavailable error;
 //   - a handler that throws gives the plain-text 500 that http::HttpSession answers;
 //   - a response to HEAD, and a 1xx/204/304 response, has no body.
