@@ -1,6 +1,9 @@
 #include "core/html.h"
 
 #include <array>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace spotauth {
 namespace {
@@ -42,6 +45,33 @@ constexpr std::array<bool, 256> kPlainAscii = [] {
 
 bool IsPlainAscii(char c) { return kPlainAscii[static_cast<unsigned char>(c)]; }
 
+// Length of the run of plain ASCII that `text` starts with. With SSE2 (every x86-64), 16 bytes
+// at a time: a page escapes a few hundred bytes per view, and byte by byte that was 5 % of
+// its instructions.
+std::size_t PlainRun(std::string_view text) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i amp = _mm_set1_epi8('&');
+  const __m128i lt = _mm_set1_epi8('<');
+  const __m128i gt = _mm_set1_epi8('>');
+  const __m128i quot = _mm_set1_epi8('"');
+  const __m128i apos = _mm_set1_epi8('\'');
+  const __m128i nul = _mm_setzero_si128();
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, nul)));
+    // A byte's top bit set: not ASCII.
+    const int mask = _mm_movemask_epi8(special) | _mm_movemask_epi8(v);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < text.size() && IsPlainAscii(text[i])) ++i;
+  return i;
+}
+
 }  // namespace
 
 std::string HtmlEscape(std::string_view text) {
@@ -54,8 +84,7 @@ std::string HtmlEscape(std::string_view text) {
 void AppendHtmlEscaped(std::string_view text, std::string& out) {
   while (!text.empty()) {
     // Most text needs nothing: copy the run of plain ASCII at once.
-    std::size_t plain = 0;
-    while (plain < text.size() && IsPlainAscii(text[plain])) ++plain;
+    const std::size_t plain = PlainRun(text);
     out.append(text.substr(0, plain));
     text.remove_prefix(plain);
     if (text.empty()) return;

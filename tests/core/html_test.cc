@@ -43,5 +43,22 @@ TEST(AppendHtmlEscaped, AppendsAndEscapesAroundLongPlainRuns) {
   EXPECT_EQ(out, "");
 }
 
+TEST(AppendHtmlEscaped, FindsEverySpecialByteAtEveryOffset) {
+  // Plain runs are scanned 16 bytes at a time: a byte that needs care is seen in any lane of
+  // any block, and in the tail after the last whole block.
+  for (std::string_view special :
+       {std::string_view("&"), std::string_view("<"), std::string_view(">"), std::string_view("\""),
+        std::string_view("'"), std::string_view("\0", 1), std::string_view("\xff"),
+        std::string_view("\xc3\xa9")}) {
+    for (std::size_t at = 0; at <= 40; ++at) {
+      std::string text(40, 'a');
+      text.insert(at, special);
+      const std::string expected =
+          std::string(at, 'a') + HtmlEscape(special) + std::string(40 - at, 'a');
+      EXPECT_EQ(HtmlEscape(text), expected) << "at " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace spotauth
