@@ -33,8 +33,8 @@ std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; 
 
 }  // namespace
 
-std::vector<std::string_view> FindCookies(const http::RequestHead& request, std::string_view name) {
-  std::vector<std::string_view> found;
+CookieValues FindCookies(const http::RequestHead& request, std::string_view name) {
+  CookieValues found;
   for (auto [it, end] = request.equal_range(beast_http::field::cookie); it != end; ++it) {
     const auto& field = *it;
     ForEachCookie(Sv(field.value()),

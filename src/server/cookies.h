@@ -1,6 +1,7 @@
 // Reading our cookies from a request and writing Set-Cookie values.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <chrono>
 #include <span>
 #include <string>
@@ -11,9 +12,13 @@
 
 namespace spotauth::server {
 
+// Values of one cookie; room for two without an allocation (a browser sends one, or two when
+// the same name was set for two paths).
+using CookieValues = boost::container::small_vector<std::string_view, 2>;
+
 // Every value of cookie `name` in the request's Cookie headers, in order (a browser may send
 // the same name twice, e.g. for two paths). Malformed pairs are skipped, never an error.
-std::vector<std::string_view> FindCookies(const http::RequestHead& request, std::string_view name);
+CookieValues FindCookies(const http::RequestHead& request, std::string_view name);
 // Removes the cookies named `names` from the request's Cookie headers, keeping the others as
 // they were (joined into one field if anything was removed).
 void RemoveCookies(http::RequestHead& request, std::span<const std::string_view> names);
