@@ -341,7 +341,9 @@ Result<std::optional<Session>> SqliteSessionStore::ReadSession(Connection& db,
       sqlite3_stmt * stmt,
       db.Prepare("SELECT user_id, display_name, sealed_token, created_at, expires_at FROM sessions "
                  "WHERE key = ? AND expires_at > ?"));
-  BindText(stmt, 1, key);
+  // The key is bound without a copy (SQLITE_STATIC: the read of every page copied it into
+  // SQLite's memory) and unbound before `key` can go away.
+  sqlite3_bind_text(stmt, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
   sqlite3_bind_int64(stmt, 2, ToInt(clock_.Now()));
   std::optional<Session> found;
   const int rc = sqlite3_step(stmt);
@@ -350,6 +352,7 @@ Result<std::optional<Session>> SqliteSessionStore::ReadSession(Connection& db,
                     ToTime(sqlite3_column_int64(stmt, 3)), ToTime(sqlite3_column_int64(stmt, 4))};
   }
   sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     db.EndSnapshot();  // the next read starts afresh
     return MakeError(ErrorCode::kStore, db.Describe("get session", rc));
