@@ -43,16 +43,32 @@ std::string Base64Encode(std::string_view bytes) {
 }
 
 std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out = Base64Encode(bytes);
-  while (!out.empty() && out.back() == '=') {
-    out.pop_back();
+  // By table, 3 bytes to 4 characters: OpenSSL's EVP_EncodeBlock and the translation after it
+  // were a tenth of a /login's instructions (cookies, state and PKCE values are all base64url).
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = bytes.size();
+  std::string out((n * 4 + 2) / 3, '\0');  // no padding
+  char* p = out.data();
+  std::size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    const std::uint32_t v =
+        (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+    *p++ = kAlphabet[v >> 18];
+    *p++ = kAlphabet[(v >> 12) & 63];
+    *p++ = kAlphabet[(v >> 6) & 63];
+    *p++ = kAlphabet[v & 63];
   }
-  for (char& c : out) {
-    if (c == '+') {
-      c = '-';
-    } else if (c == '/') {
-      c = '_';
-    }
+  if (n - i == 1) {
+    const std::uint32_t v = std::uint32_t{in[i]} << 16;
+    *p++ = kAlphabet[v >> 18];
+    *p = kAlphabet[(v >> 12) & 63];
+  } else if (n - i == 2) {
+    const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8);
+    *p++ = kAlphabet[v >> 18];
+    *p++ = kAlphabet[(v >> 12) & 63];
+    *p = kAlphabet[(v >> 6) & 63];
   }
   return out;
 }

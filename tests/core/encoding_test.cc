@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace spotauth {
@@ -65,6 +66,18 @@ TEST(Base64Url, RoundTripsEveryByteValueAtEveryLength) {
       ASSERT_EQ(encoded.find_first_of("+/="), std::string::npos) << encoded;
       ASSERT_EQ(Base64UrlDecode(encoded), bytes) << encoded;
     }
+  }
+}
+
+TEST(Base64Url, IsOpenSslsBase64WithTheUrlAlphabetAndNoPadding) {
+  const std::string all = AllByteValues();
+  for (std::size_t length = 0; length <= 64; ++length) {
+    const std::string bytes = all.substr(length, length);
+    std::string expected = Base64Encode(bytes);  // EVP_EncodeBlock
+    while (!expected.empty() && expected.back() == '=') expected.pop_back();
+    std::replace(expected.begin(), expected.end(), '+', '-');
+    std::replace(expected.begin(), expected.end(), '/', '_');
+    EXPECT_EQ(Base64UrlEncode(bytes), expected) << length;
   }
 }
 
