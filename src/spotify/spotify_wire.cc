@@ -1,27 +1,53 @@
 #include "spotify/spotify_wire.h"
 
 #include <algorithm>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
+#include <array>
 #include <charconv>
 #include <system_error>
 
 namespace spotauth::spotify::wire {
 
+namespace {
+
+// RFC 3986's unreserved characters, the ones urllib's quote_plus keeps, so bodies and URLs
+// match tekore's byte for byte.
+constexpr std::array<bool, 256> kKept = [] {
+  std::array<bool, 256> kept{};
+  for (int c = 'A'; c <= 'Z'; ++c) kept[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) kept[c] = true;
+  for (int c = '0'; c <= '9'; ++c) kept[c] = true;
+  for (unsigned char c : {'-', '.', '_', '~'}) kept[c] = true;
+  return kept;
+}();
+
+// By table rather than with Boost.URL's encode, which took 14 % of a /login's instructions
+// (a grammar check and a size pass per call).
+void AppendFormEncoded(std::string_view text, std::string& out) {
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (kKept[byte]) {
+      out.push_back(c);
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      const char escaped[3] = {'%', kHex[byte >> 4], kHex[byte & 15]};
+      out.append(escaped, 3);
+    }
+  }
+}
+
+}  // namespace
+
 std::string FormEncode(std::initializer_list<FormField> fields) {
-  // unreserved_chars with space_as_plus is exactly the WHATWG urlencoded serializer's output
-  // and urllib's quote_plus, so bodies and URLs match tekore's byte for byte.
-  const boost::urls::encoding_opts form(/*space_as_plus=*/true);
   std::string out;
   for (const auto& [name, value] : fields) {
     if (!out.empty()) {
       out += '&';
     }
-    boost::urls::encode(name, boost::urls::unreserved_chars, form,
-                        boost::urls::string_token::append_to(out));
+    AppendFormEncoded(name, out);
     out += '=';
-    boost::urls::encode(value, boost::urls::unreserved_chars, form,
-                        boost::urls::string_token::append_to(out));
+    AppendFormEncoded(value, out);
   }
   return out;
 }
