@@ -129,7 +129,7 @@ std::chrono::microseconds Since(SteadyClock::time_point start) {
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, http::RequestHandler& handler,
+HttpSession::HttpSession(ServerSocket socket, http::RequestHandler& handler,
                          const ServerLimits& limits, const AccessLog* access_log,
                          const TrustedProxies* trusted_proxies, ServerMetrics* metrics)
     : stream_(std::move(socket)),

@@ -16,6 +16,7 @@
 #include "http/request_handler.h"
 #include "http/server_limits.h"
 #include "http/server_metrics.h"
+#include "http/server_stream.h"
 
 namespace spotauth::http {
 
@@ -26,9 +27,9 @@ class HttpSession {
  public:
   // `access_log`: null for none. `trusted_proxies`: whose X-Forwarded-For names the client in
   // the access log (null or empty: nobody's). Both must outlive the session.
-  HttpSession(boost::asio::ip::tcp::socket socket, http::RequestHandler& handler,
-              const ServerLimits& limits, const AccessLog* access_log,
-              const TrustedProxies* trusted_proxies = nullptr, ServerMetrics* metrics = nullptr);
+  HttpSession(ServerSocket socket, http::RequestHandler& handler, const ServerLimits& limits,
+              const AccessLog* access_log, const TrustedProxies* trusted_proxies = nullptr,
+              ServerMetrics* metrics = nullptr);
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
@@ -86,7 +87,7 @@ class HttpSession {
   // Counts an answered request under route_ in metrics_, if any.
   void Count(unsigned status, std::chrono::steady_clock::time_point start);
 
-  boost::beast::tcp_stream stream_;
+  ServerStream stream_;
   http::RequestHandler& handler_;
   const ServerLimits& limits_;
   const AccessLog* access_log_;

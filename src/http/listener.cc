@@ -48,7 +48,7 @@ constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
 struct Worker {
   asio::io_context ioc{1};  // one thread per loop: lets Asio skip some locking
   asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
-  tcp::acceptor acceptor{ioc};
+  ServerAcceptor acceptor{ioc};
   std::unique_ptr<http::RequestHandler> handler;
   std::list<HttpSession> sessions;
   asio::steady_timer drained{ioc};  // cancelled when the last session ends during a stop
@@ -56,7 +56,7 @@ struct Worker {
   std::thread thread;
 };
 
-Result<void> BindAcceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
+Result<void> BindAcceptor(ServerAcceptor& acceptor, const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
   const auto fail = [&](const char* what) {
     return MakeError(ErrorCode::kUnavailable,

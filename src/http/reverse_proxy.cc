@@ -102,7 +102,7 @@ void ExpireAfter(Stream& stream, std::chrono::milliseconds after) {
 // Bytes both ways until either side closes or nothing moves for `idle`.
 class Tunnel {
  public:
-  Tunnel(beast::tcp_stream& client, beast::tcp_stream& upstream_transport,
+  Tunnel(ServerStream& client, beast::tcp_stream& upstream_transport,
          std::chrono::milliseconds idle)
       : client_(client),
         upstream_transport_(upstream_transport),
@@ -140,7 +140,7 @@ class Tunnel {
     timer_.cancel();
   }
 
-  beast::tcp_stream& client_;
+  ServerStream& client_;
   beast::tcp_stream& upstream_transport_;
   std::chrono::milliseconds idle_;
   asio::steady_timer timer_;
@@ -151,7 +151,7 @@ class Tunnel {
 }  // namespace
 
 struct ReverseProxy::Exchange {
-  beast::tcp_stream& client;
+  ServerStream& client;
   beast::flat_buffer& client_buffer;
   beast_http::request_parser<BufferBody> request;
   const ServerLimits& limits;
@@ -187,7 +187,7 @@ ReverseProxy::ReverseProxy(asio::any_io_executor executor, ReverseProxyOptions o
       idle_(options_.max_idle, options_.idle_lifetime) {}
 
 asio::awaitable<Result<PassOnOutcome>> ReverseProxy::Forward(
-    beast::tcp_stream& client, beast::flat_buffer& client_buffer,
+    ServerStream& client, beast::flat_buffer& client_buffer,
     beast_http::request_parser<beast_http::string_body>& parser, bool client_keep_alive,
     std::string_view request_id, const ServerLimits& limits) {
   Exchange exchange{client, client_buffer,

@@ -20,6 +20,7 @@
 #include "http/message.h"
 #include "http/request_url.h"
 #include "http/server_limits.h"
+#include "http/server_stream.h"
 #include "http/upstream_connection.h"
 
 namespace spotauth::http {
@@ -72,7 +73,7 @@ class ReverseProxy {
   // be reached or answered badly). A client that fails or goes away mid-way ends the exchange
   // with status 0.
   [[nodiscard]] boost::asio::awaitable<Result<PassOnOutcome>> Forward(
-      boost::beast::tcp_stream& client, boost::beast::flat_buffer& client_buffer,
+      ServerStream& client, boost::beast::flat_buffer& client_buffer,
       beast_http::request_parser<beast_http::string_body>& parser, bool client_keep_alive,
       std::string_view request_id, const ServerLimits& limits);
 
