@@ -48,7 +48,8 @@ done < <(grep -HoE '^#include "[a-z_]+/[^"]+"' -r "$prefix/include/spotauth" | s
 PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --exists --print-errors spotauth-store ||
   fail "pkg-config cannot resolve spotauth-store"
 pc_flags=$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs spotauth-store)
-for want in -lspotauth_store -lspotauth_core -DBOOST_ASIO_SEPARATE_COMPILATION "include/spotauth"; do
+for want in -lspotauth_store -lspotauth_core -DBOOST_ASIO_SEPARATE_COMPILATION \
+  -DBOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE=8 "include/spotauth"; do
   [[ "$pc_flags" == *"$want"* ]] || fail "pkg-config spotauth-store lacks $want: $pc_flags"
 done
 
