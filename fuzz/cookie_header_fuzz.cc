@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     headers.emplace_back(it->value().data(), it->value().size());
   }
 
-  const std::vector<std::string_view> values = spotauth::server::FindCookies(request, name);
+  const spotauth::server::CookieValues values = spotauth::server::FindCookies(request, name);
   std::size_t header = 0;
   const char* after = headers.empty() ? nullptr : headers[0].data();
   for (const std::string_view value : values) {
