@@ -94,35 +94,38 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
     }
   }
 
-  std::string standard(text);
-  for (char& c : standard) {
-    if (c == '-') {
-      c = '+';
-    } else if (c == '_') {
-      c = '/';
-    }
+  // By the same table, 4 characters to 3 bytes (the values are checked above): OpenSSL's
+  // EVP_DecodeBlock needed a translated, padded copy first (2 % of a full login's instructions).
+  const auto value = [&text](std::size_t i) {
+    return static_cast<std::uint32_t>(kBase64UrlValue[static_cast<unsigned char>(text[i])]);
+  };
+  std::string out(text.size() * 3 / 4, '\0');
+  char* p = out.data();
+  std::size_t i = 0;
+  for (; i + 4 <= text.size(); i += 4) {
+    const std::uint32_t v =
+        (value(i) << 18) | (value(i + 1) << 12) | (value(i + 2) << 6) | value(i + 3);
+    *p++ = static_cast<char>(v >> 16);
+    *p++ = static_cast<char>((v >> 8) & 0xff);
+    *p++ = static_cast<char>(v & 0xff);
   }
-  standard.append(tail == 0 ? 0 : 4 - tail, '=');
-
-  // EVP_DecodeBlock counts padding as zero bytes, so the true length comes from the input.
-  std::string out(standard.size() / 4 * 3, '\0');
-  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(standard.data()),
-                                      static_cast<int>(standard.size()));
-  if (written < 0) {
-    return std::nullopt;
+  if (tail == 2) {
+    *p = static_cast<char>((value(i) << 2) | (value(i + 1) >> 4));
+  } else if (tail == 3) {
+    const std::uint32_t v = (value(i) << 12) | (value(i + 1) << 6) | value(i + 2);
+    *p++ = static_cast<char>(v >> 10);
+    *p = static_cast<char>((v >> 2) & 0xff);
   }
-  out.resize(text.size() * 3 / 4);
   return out;
 }
 
 std::string HexEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
+  std::string out(bytes.size() * 2, '\0');
+  char* p = out.data();
+  for (const char c : bytes) {
     const auto byte = static_cast<unsigned char>(c);
-    out.push_back(kHexDigits[byte >> 4]);
-    out.push_back(kHexDigits[byte & 0x0f]);
+    *p++ = kHexDigits[byte >> 4];
+    *p++ = kHexDigits[byte & 0x0f];
   }
   return out;
 }

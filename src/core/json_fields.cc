@@ -53,9 +53,9 @@ std::string_view Describe(Problem problem) {
   return "is unreadable";
 }
 
-Read<boost::json::object> ParseObject(std::string_view text) {
+Read<boost::json::object> ParseObject(std::string_view text, boost::json::storage_ptr storage) {
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(text, ec);
+  boost::json::value value = boost::json::parse(text, ec, std::move(storage));
   if (ec) {
     return Fail(Problem::kNotJson, {}, ec.message());
   }

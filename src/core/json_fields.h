@@ -3,13 +3,16 @@
 // response, the stand-in Spotify as a 400 naming the field.
 #pragma once
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
 #include <type_traits>
+#include <utility>
 
 namespace spotauth::json_fields {
 
@@ -39,7 +42,17 @@ struct ReadError {
 template <class T>
 using Read = tl::expected<T, ReadError>;
 
-Read<boost::json::object> ParseObject(std::string_view text);
+// `storage` holds the values; a caller whose object does not outlive it may pass a
+// monotonic_resource over a stack buffer, so that a small document costs no heap allocation
+// per key and string (see ScratchJson).
+Read<boost::json::object> ParseObject(std::string_view text, boost::json::storage_ptr storage = {});
+
+// Memory for a small document read and dropped within one function: its keys, strings and
+// tables come from a stack buffer (larger documents spill to the heap).
+struct ScratchJson {
+  unsigned char buffer[4096];
+  boost::json::monotonic_resource memory{buffer, sizeof buffer};
+};
 
 // An absent key and JSON null both read as nullopt (kMissing for the Required reads); a present
 // value of the wrong type is an error. Integers accept any JSON number that is exactly an int64,
@@ -61,8 +74,9 @@ template <class T, class Complain>
 using ReadAs = tl::expected<T, std::invoke_result_t<const Complain&, const ReadError&>>;
 
 template <class Complain>
-ReadAs<boost::json::object, Complain> ParseObject(std::string_view text, const Complain& complain) {
-  return ParseObject(text).map_error(complain);
+ReadAs<boost::json::object, Complain> ParseObject(std::string_view text, const Complain& complain,
+                                                  boost::json::storage_ptr storage = {}) {
+  return ParseObject(text, std::move(storage)).map_error(complain);
 }
 template <class Complain>
 ReadAs<std::optional<std::string>, Complain> OptionalString(const boost::json::object& object,

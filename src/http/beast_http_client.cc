@@ -121,9 +121,9 @@ BeastHttpClient::~BeastHttpClient() = default;
 std::size_t BeastHttpClient::IdleConnectionCount() const { return idle_.Count(); }
 
 asio::awaitable<Result<ClientResponse>> BeastHttpClient::Exchange(
-    UpstreamConnection& connection, const RequestUrl& url, const ClientRequest& request,
-    SteadyClock::time_point deadline, bool& keep_alive, bool& closed_before_response) {
-  const std::string origin = url.Origin();
+    UpstreamConnection& connection, const RequestUrl& url, const std::string& origin,
+    const ClientRequest& request, SteadyClock::time_point deadline, bool& keep_alive,
+    bool& closed_before_response) {
   std::string head;
   AppendRequestHead(request.method, url.target, request.headers, url.HostHeader(),
                     options_.user_agent, request.body.size(), head);
@@ -208,7 +208,7 @@ asio::awaitable<Result<ClientResponse>> BeastHttpClient::Send(ClientRequest requ
       }
       bool keep_alive = false;
       bool closed_before_response = false;
-      auto result = co_await Exchange(*connection, url, request, deadline, keep_alive,
+      auto result = co_await Exchange(*connection, url, origin, request, deadline, keep_alive,
                                       closed_before_response);
       // Only an idempotent request may go again: the peer may have acted on the first copy
       // before the connection died (RFC 9110 section 9.2.2), and a token POST sent twice

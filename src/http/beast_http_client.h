@@ -98,8 +98,9 @@ class BeastHttpClient final : public HttpClient {
                   std::shared_ptr<boost::asio::ssl::context> tls_context);
 
   boost::asio::awaitable<Result<ClientResponse>> Exchange(
-      UpstreamConnection& connection, const RequestUrl& url, const ClientRequest& request,
-      SteadyClock::time_point deadline, bool& keep_alive, bool& closed_before_response);
+      UpstreamConnection& connection, const RequestUrl& url, const std::string& origin,
+      const ClientRequest& request, SteadyClock::time_point deadline, bool& keep_alive,
+      bool& closed_before_response);
 
   boost::asio::any_io_executor executor_;
   Options options_;

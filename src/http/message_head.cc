@@ -79,6 +79,10 @@ void AppendResponseHead(const Response& response, const ResponseFraming& framing
 void AppendRequestHead(beast_http::verb method, std::string_view target,
                        const beast_http::fields& fields, std::string_view host,
                        std::string_view user_agent, std::size_t body_size, std::string& out) {
+  // One allocation for the whole head: the fixed parts and the separators take under 96 bytes.
+  std::size_t size = target.size() + host.size() + user_agent.size() + 96;
+  for (const auto& field : fields) size += field.name_string().size() + field.value().size() + 4;
+  out.reserve(out.size() + size);
   out.append(beast_http::to_string(method)).append(" ").append(target).append(" HTTP/1.1\r\n");
   bool has_user_agent = false;
   for (const auto& field : fields) {

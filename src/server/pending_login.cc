@@ -4,6 +4,7 @@
 
 #include "core/crypto.h"
 #include "core/encoding.h"
+#include "core/json_fields.h"
 
 namespace spotauth::server {
 
@@ -12,9 +13,8 @@ namespace json = boost::json;
 std::string SealPendingLogins(std::span<const PendingLogin> logins, std::string_view key32,
                               std::string_view cookie_name, Random& random) {
   // Built in a buffer on the stack (every /login does this): no heap allocation for the tree.
-  unsigned char buffer[4096];
-  json::monotonic_resource memory(buffer, sizeof buffer);
-  json::array list(&memory);
+  json_fields::ScratchJson scratch;
+  json::array list(&scratch.memory);
   for (const PendingLogin& login : logins) {
     const auto expires =
         std::chrono::duration_cast<std::chrono::seconds>(login.expires_at.time_since_epoch());
@@ -33,9 +33,8 @@ std::vector<PendingLogin> OpenPendingLogins(std::string_view value, std::string_
   auto plain = AeadOpen(key32, kLoginKeyId, *sealed, cookie_name);
   if (!plain) return {};
   boost::system::error_code ec;
-  unsigned char buffer[4096];
-  json::monotonic_resource memory(buffer, sizeof buffer);
-  json::value parsed = json::parse(*plain, ec, &memory);
+  json_fields::ScratchJson scratch;
+  json::value parsed = json::parse(*plain, ec, &scratch.memory);
   if (ec || !parsed.is_array()) return {};
   std::vector<PendingLogin> logins;
   for (const json::value& item : parsed.get_array()) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/crypto.h"
+#include "core/json_fields.h"
 
 namespace spotauth::server {
 
@@ -12,7 +13,9 @@ std::string SealToken(const Token& token, std::string_view key32, std::string_vi
                       Random& random) {
   const auto expires =
       std::chrono::duration_cast<std::chrono::seconds>(token.expires_at.time_since_epoch());
-  json::object o;
+  // Built in a stack buffer: five keys and their strings, serialized at once.
+  json_fields::ScratchJson scratch;
+  json::object o(5, &scratch.memory);
   o["a"] = token.access_token;
   o["r"] = token.refresh_token;
   o["t"] = token.token_type;
@@ -26,7 +29,8 @@ std::optional<Token> OpenToken(std::string_view sealed, std::string_view key32,
   auto plain = AeadOpen(key32, kTokenKeyId, sealed, record_key);
   if (!plain) return std::nullopt;
   boost::system::error_code ec;
-  json::value v = json::parse(*plain, ec);
+  json_fields::ScratchJson scratch;
+  json::value v = json::parse(*plain, ec, &scratch.memory);
   if (ec || !v.is_object()) return std::nullopt;
   const json::object& o = v.get_object();
   const auto* a = o.if_contains("a");

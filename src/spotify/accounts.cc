@@ -19,8 +19,9 @@ constexpr wire::UpstreamJson kTokenResponse{"token response"};
 constexpr std::int64_t kMaxExpiresIn = 366LL * 24 * 3600;
 
 Result<Token> ParseToken(std::string_view body, TimePoint now, std::string previous_refresh) {
+  json_fields::ScratchJson scratch;
   SPOTAUTH_TRY_ASSIGN(const boost::json::object object,
-                      json_fields::ParseObject(body, kTokenResponse));
+                      json_fields::ParseObject(body, kTokenResponse, &scratch.memory));
   SPOTAUTH_TRY_ASSIGN(std::string access_token,
                       json_fields::RequiredString(object, "access_token", kTokenResponse));
   if (access_token.empty()) {
@@ -112,6 +113,13 @@ SpotifyAccounts::SpotifyAccounts(http::HttpClient& http, const Clock& clock,
   while (!accounts_url_.empty() && accounts_url_.back() == '/') {
     accounts_url_.pop_back();
   }
+  token_url_ = accounts_url_ + "/api/token";
+  if (!IsPkce()) {
+    // As tekore and Spotify's guide: id and secret are joined as they are, not form-encoded
+    // first (RFC 6749 section 2.3.1 would encode them; Spotify ids and secrets are hex).
+    basic_authorization_ =
+        "Basic " + Base64Encode(credentials_.client_id + ":" + credentials_.client_secret);
+  }
 }
 
 std::string SpotifyAccounts::AuthorizeBase(const Scope& scope, std::string_view state) const {
@@ -138,15 +146,11 @@ std::string SpotifyAccounts::AuthorizePkceUrl(const Scope& scope, std::string_vi
 http::ClientRequest SpotifyAccounts::TokenRequest(std::string body) const {
   http::ClientRequest request;
   request.method = beast_http::verb::post;
-  request.url = accounts_url_ + "/api/token";
-  request.headers.set(beast_http::field::content_type, "application/x-www-form-urlencoded");
-  request.headers.set(beast_http::field::accept, "application/json");
-  if (!IsPkce()) {
-    // As tekore and Spotify's guide: id and secret are joined as they are, not form-encoded
-    // first (RFC 6749 section 2.3.1 would encode them; Spotify ids and secrets are hex).
-    request.headers.set(
-        beast_http::field::authorization,
-        "Basic " + Base64Encode(credentials_.client_id + ":" + credentials_.client_secret));
+  request.url = token_url_;
+  request.headers.insert(beast_http::field::content_type, "application/x-www-form-urlencoded");
+  request.headers.insert(beast_http::field::accept, "application/json");
+  if (!basic_authorization_.empty()) {
+    request.headers.insert(beast_http::field::authorization, basic_authorization_);
   }
   request.body = std::move(body);
   return request;

@@ -87,6 +87,9 @@ class SpotifyAccounts {
   Credentials credentials_;
   std::string accounts_url_;
   AccountsOptions options_;
+  // Made once: the same for every request of these credentials.
+  std::string token_url_;
+  std::string basic_authorization_;  // empty for a PKCE client
 };
 
 }  // namespace spotauth::spotify

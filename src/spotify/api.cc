@@ -141,7 +141,9 @@ CurrentlyPlaying::Type ParseType(const std::optional<std::string>& text) {
 }
 
 Result<std::optional<CurrentlyPlaying>> ParseCurrentlyPlaying(std::string_view body) {
-  SPOTAUTH_TRY_ASSIGN(const json::object object, json_fields::ParseObject(body, kPlayingResponse));
+  json_fields::ScratchJson scratch;
+  SPOTAUTH_TRY_ASSIGN(const json::object object,
+                      json_fields::ParseObject(body, kPlayingResponse, &scratch.memory));
   CurrentlyPlaying playing;
   SPOTAUTH_TRY_ASSIGN(playing.is_playing,
                       json_fields::RequiredBool(object, "is_playing", kPlayingResponse));
@@ -170,7 +172,9 @@ Result<std::optional<CurrentlyPlaying>> ParseCurrentlyPlaying(std::string_view b
 }
 
 Result<User> ParseUser(std::string_view body) {
-  SPOTAUTH_TRY_ASSIGN(const json::object object, json_fields::ParseObject(body, kUserResponse));
+  json_fields::ScratchJson scratch;
+  SPOTAUTH_TRY_ASSIGN(const json::object object,
+                      json_fields::ParseObject(body, kUserResponse, &scratch.memory));
   SPOTAUTH_TRY_ASSIGN(std::string id, json_fields::RequiredString(object, "id", kUserResponse));
   if (id.empty()) {
     return MakeError(ErrorCode::kUpstreamProtocol,
@@ -194,8 +198,11 @@ http::ClientRequest SpotifyApi::Get(std::string_view path, std::string_view acce
   http::ClientRequest request;
   request.method = beast_http::verb::get;
   request.url = api_url_ + std::string(path);
-  request.headers.set(beast_http::field::authorization, "Bearer " + std::string(access_token));
-  request.headers.set(beast_http::field::accept, "application/json");
+  std::string authorization;
+  authorization.reserve(7 + access_token.size());
+  authorization.append("Bearer ").append(access_token);
+  request.headers.insert(beast_http::field::authorization, authorization);
+  request.headers.insert(beast_http::field::accept, "application/json");
   return request;
 }
 

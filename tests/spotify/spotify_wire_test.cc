@@ -42,5 +42,19 @@ TEST(FormEncode, EscapesEveryByteOutsideTheUnreservedSet) {
   EXPECT_EQ(FormEncode({{"", ""}}), "=");
 }
 
+// Kept bytes are copied in runs: escapes at either end, back to back, and runs of every length
+// between them.
+TEST(FormEncode, KeepsRunsWhole) {
+  EXPECT_EQ(FormEncode({{"v", " a%%bc  "}}), "v=+a%25%25bc++");
+  EXPECT_EQ(FormEncode({{"v", "&"}, {"w", "xyz"}}), "v=%26&w=xyz");
+  std::string text;
+  std::string expected = "v=";
+  for (int run = 0; run < 20; ++run) {
+    text.append(static_cast<std::size_t>(run), 'k').push_back('/');
+    expected.append(static_cast<std::size_t>(run), 'k').append("%2F");
+  }
+  EXPECT_EQ(FormEncode({{"v", text}}), expected);
+}
+
 }  // namespace
 }  // namespace spotauth::spotify::wire
