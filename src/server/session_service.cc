@@ -66,9 +66,10 @@ LoginStart SessionService::StartLogin(std::span<const std::string_view> login_co
       GenerateState(app_.random), {}, app_.clock.Now() + config.login_ttl, std::move(return_to)};
   if (UsesPkce()) login.verifier = GenerateCodeVerifier(app_.random);
   LoginStart start;
-  start.authorize_url = UsesPkce() ? accounts_.AuthorizePkceUrl(config.scope, login.state,
-                                                                S256Challenge(login.verifier))
-                                   : accounts_.AuthorizeUrl(config.scope, login.state, false);
+  start.authorize_url =
+      UsesPkce() ? spotify::SpotifyAccounts::AuthorizePkceUrlFrom(authorize_prefix_, login.state,
+                                                                  S256Challenge(login.verifier))
+                 : spotify::SpotifyAccounts::AuthorizeUrlFrom(authorize_prefix_, login.state);
   logins.push_back(std::move(login));
   if (logins.size() > kMaxPendingLogins) {
     logins.erase(logins.begin(), logins.end() - kMaxPendingLogins);

@@ -60,7 +60,11 @@ enum class Freshness {
 class SessionService {
  public:
   SessionService(SessionContext& app, spotify::SpotifyAccounts& accounts, spotify::SpotifyApi& api)
-      : app_(app), accounts_(accounts), api_(api), opened_(kOpenedSessionsPerLoop) {}
+      : app_(app),
+        accounts_(accounts),
+        api_(api),
+        authorize_prefix_(accounts.AuthorizePrefix(app.config.scope)),
+        opened_(kOpenedSessionsPerLoop) {}
 
   // About 1.2 KB each: a loop remembers this many sessions in about a megabyte.
   static constexpr std::size_t kOpenedSessionsPerLoop = 1024;
@@ -125,6 +129,7 @@ class SessionService {
   SessionContext& app_;
   spotify::SpotifyAccounts& accounts_;
   spotify::SpotifyApi& api_;
+  const std::string authorize_prefix_;  // the configured scope's, encoded once
   OpenedSessions opened_;
 };
 

@@ -122,25 +122,38 @@ SpotifyAccounts::SpotifyAccounts(http::HttpClient& http, const Clock& clock,
   }
 }
 
-std::string SpotifyAccounts::AuthorizeBase(const Scope& scope, std::string_view state) const {
+std::string SpotifyAccounts::AuthorizePrefix(const Scope& scope) const {
   return accounts_url_ + "/authorize?" +
          wire::FormEncode({{"client_id", credentials_.client_id},
                            {"redirect_uri", credentials_.redirect_uri},
                            {"response_type", "code"},
-                           {"scope", scope.ToString()},
-                           {"state", state}});
+                           {"scope", scope.ToString()}});
+}
+
+std::string SpotifyAccounts::AuthorizeUrlFrom(std::string_view prefix, std::string_view state,
+                                              bool show_dialog) {
+  return std::string(prefix) + "&" +
+         wire::FormEncode({{"state", state}, {"show_dialog", show_dialog ? "true" : "false"}});
+}
+
+std::string SpotifyAccounts::AuthorizePkceUrlFrom(std::string_view prefix, std::string_view state,
+                                                  std::string_view code_challenge) {
+  const std::string query = wire::FormEncode(
+      {{"state", state}, {"code_challenge", code_challenge}, {"code_challenge_method", "S256"}});
+  std::string url;
+  url.reserve(prefix.size() + 1 + query.size());
+  url.append(prefix).append("&").append(query);
+  return url;
 }
 
 std::string SpotifyAccounts::AuthorizeUrl(const Scope& scope, std::string_view state,
                                           bool show_dialog) const {
-  return AuthorizeBase(scope, state) + "&" +
-         wire::FormEncode({{"show_dialog", show_dialog ? "true" : "false"}});
+  return AuthorizeUrlFrom(AuthorizePrefix(scope), state, show_dialog);
 }
 
 std::string SpotifyAccounts::AuthorizePkceUrl(const Scope& scope, std::string_view state,
                                               std::string_view code_challenge) const {
-  return AuthorizeBase(scope, state) + "&" +
-         wire::FormEncode({{"code_challenge", code_challenge}, {"code_challenge_method", "S256"}});
+  return AuthorizePkceUrlFrom(AuthorizePrefix(scope), state, code_challenge);
 }
 
 http::ClientRequest SpotifyAccounts::TokenRequest(std::string body) const {

@@ -62,6 +62,15 @@ class SpotifyAccounts {
   // show_dialog. `code_challenge` is S256Challenge(verifier).
   std::string AuthorizePkceUrl(const Scope& scope, std::string_view state,
                                std::string_view code_challenge) const;
+  // The part of those URLs that is the same for every login with this scope:
+  // {accounts}/authorize?client_id=…&redirect_uri=…&response_type=code&scope=…. A server that
+  // sends every browser to the same scope encodes it once and completes it per login with the
+  // two functions below (encoding it per /login was a tenth of that request's instructions).
+  std::string AuthorizePrefix(const Scope& scope) const;
+  static std::string AuthorizeUrlFrom(std::string_view prefix, std::string_view state,
+                                      bool show_dialog = false);
+  static std::string AuthorizePkceUrlFrom(std::string_view prefix, std::string_view state,
+                                          std::string_view code_challenge);
 
   // Authorization-code grant. With a secret: HTTP Basic, plus `code_verifier` when given (a
   // confidential client that also used PKCE, as RFC 9700 section 2.1.1 recommends). Without a
@@ -77,7 +86,6 @@ class SpotifyAccounts {
   bool IsPkce() const { return credentials_.client_secret.empty(); }
 
  private:
-  std::string AuthorizeBase(const Scope& scope, std::string_view state) const;
   http::ClientRequest TokenRequest(std::string body) const;
   boost::asio::awaitable<Result<Token>> SendTokenRequest(http::ClientRequest request,
                                                          std::string previous_refresh_token);

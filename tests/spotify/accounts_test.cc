@@ -69,6 +69,22 @@ TEST_F(AccountsTest, AuthorizePkceUrlEndsWithChallengeInsteadOfDialog) {
                 "&code_challenge_method=S256");
 }
 
+TEST_F(AccountsTest, APrefixEncodedOnceCompletesToTheSameUrls) {
+  const Scope scope{"user-read-email", "playlist-read-private"};
+  const std::string prefix = pkce_.AuthorizePrefix(scope);
+  EXPECT_EQ(prefix, "https://accounts.spotify.com/authorize?client_id=client-id-123&redirect_uri=" +
+                        std::string(kEncodedRedirect) +
+                        "&response_type=code&scope=playlist-read-private+user-read-email");
+  for (std::string_view state : {"state-1", "abc+/= x~", ""}) {
+    EXPECT_EQ(SpotifyAccounts::AuthorizePkceUrlFrom(prefix, state, "chal+lenge"),
+              pkce_.AuthorizePkceUrl(scope, state, "chal+lenge"));
+    EXPECT_EQ(SpotifyAccounts::AuthorizeUrlFrom(prefix, state, true),
+              pkce_.AuthorizeUrl(scope, state, true));
+    EXPECT_EQ(SpotifyAccounts::AuthorizeUrlFrom(prefix, state),
+              pkce_.AuthorizeUrl(scope, state, false));
+  }
+}
+
 TEST_F(AccountsTest, AccountsUrlIsConfigurableAndLosesATrailingSlash) {
   SpotifyAccounts local(http_, clock_, Confidential(), "http://127.0.0.1:9000/");
   EXPECT_TRUE(local.AuthorizeUrl(Scope{}, "s")
