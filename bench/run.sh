@@ -598,7 +598,8 @@ cpu_rounds() {  # LABEL [UNIT_KEY]
   paste <(field "$tmp/res/$1" cpu_ms) <(field "$tmp/res/$1" "${2:-requests}") |
     awk '$2 > 0 {printf "%.3f\n", $1 * 1000 / $2}'
 }
-# per_round LABEL KEY: KEY of each round of LABEL, one a line; cpu_us is CPU µs per request.
+# per_round LABEL KEY: KEY of each round of LABEL, one a line; cpu_us is CPU µs per request,
+# cpu_us_login CPU µs per full login.
 per_round() {
   case $2 in
     cpu_us) cpu_rounds "$1" ;;

@@ -198,10 +198,8 @@ http::ClientRequest SpotifyApi::Get(std::string_view path, std::string_view acce
   http::ClientRequest request;
   request.method = beast_http::verb::get;
   request.url = api_url_ + std::string(path);
-  std::string authorization;
-  authorization.reserve(7 + access_token.size());
-  authorization.append("Bearer ").append(access_token);
-  request.headers.insert(beast_http::field::authorization, authorization);
+  request.headers.insert(beast_http::field::authorization,
+                         std::string("Bearer ").append(access_token));
   request.headers.insert(beast_http::field::accept, "application/json");
   return request;
 }

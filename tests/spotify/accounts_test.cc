@@ -75,14 +75,12 @@ TEST_F(AccountsTest, APrefixEncodedOnceCompletesToTheSameUrls) {
   EXPECT_EQ(prefix, "https://accounts.spotify.com/authorize?client_id=client-id-123&redirect_uri=" +
                         std::string(kEncodedRedirect) +
                         "&response_type=code&scope=playlist-read-private+user-read-email");
-  for (std::string_view state : {"state-1", "abc+/= x~", ""}) {
-    EXPECT_EQ(SpotifyAccounts::AuthorizePkceUrlFrom(prefix, state, "chal+lenge"),
-              pkce_.AuthorizePkceUrl(scope, state, "chal+lenge"));
-    EXPECT_EQ(SpotifyAccounts::AuthorizeUrlFrom(prefix, state, true),
-              pkce_.AuthorizeUrl(scope, state, true));
-    EXPECT_EQ(SpotifyAccounts::AuthorizeUrlFrom(prefix, state),
-              pkce_.AuthorizeUrl(scope, state, false));
-  }
+  EXPECT_EQ(
+      SpotifyAccounts::AuthorizePkceUrlFrom(prefix, "abc+/= x~", "chal+lenge"),
+      prefix + "&state=abc%2B%2F%3D+x~&code_challenge=chal%2Blenge&code_challenge_method=S256");
+  EXPECT_EQ(SpotifyAccounts::AuthorizeUrlFrom(prefix, "s", true),
+            prefix + "&state=s&show_dialog=true");
+  EXPECT_EQ(SpotifyAccounts::AuthorizeUrlFrom(prefix, ""), prefix + "&state=&show_dialog=false");
 }
 
 TEST_F(AccountsTest, AccountsUrlIsConfigurableAndLosesATrailingSlash) {
