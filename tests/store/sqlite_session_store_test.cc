@@ -97,6 +97,19 @@ TEST(SqliteSessionStore, UsesWriteAheadLogging) {
   sqlite3_close(db);
 }
 
+// Every allocation SQLite makes took a process-wide mutex to keep these statistics.
+TEST(SqliteSessionStore, KeepsNoMemoryStatistics) {
+  TempDir dir;
+  ManualClock clock;
+  auto store = OpenOrDie(dir.Path("s.db"), clock);
+  ASSERT_TRUE(RunAwaitable(store->CreateSession("k", SampleSession(clock), 10)));
+  ASSERT_TRUE(RunAwaitable(store->GetSession("k")));
+  sqlite3_int64 used = -1;
+  sqlite3_int64 highest = -1;
+  ASSERT_EQ(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highest, 0), SQLITE_OK);
+  EXPECT_EQ(used, 0);  // an open connection holds memory; only uncounted memory reads 0
+}
+
 TEST(SqliteSessionStore, RefusesADatabaseWithANewerSchema) {
   TempDir dir;
   ManualClock clock;
