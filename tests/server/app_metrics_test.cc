@@ -141,6 +141,9 @@ TEST_F(AppMetricsTest, RouteOfNamesEachRouteAndNeverARawPath) {
   EXPECT_EQ(route("/auth"), "other");  // gateway mode only
   EXPECT_EQ(route("/anything/else"), "other");
   EXPECT_EQ(route("not a target"), "other");
+  EXPECT_EQ(route("http://127.0.0.1/"), "other");  // absolute form: Route refuses it
+  EXPECT_EQ(route("*"), "other");
+  EXPECT_EQ(route("/?"), "home");
 }
 
 }  // namespace
