@@ -672,6 +672,10 @@ strict_all() { cat "$tmp"/res/strict-* | field /dev/stdin "$1"; }
 strict_cpu_all=$(for f in "$tmp"/res/strict-*; do cpu_rounds "${f##*/}"; done | median)
 strict_spread=$(strict_all rps | sort -g | awk 'NR == 1 {lo = $1} {hi = $1}
   END {if (NR && lo > 0) printf "min %.0f, max %.0f req/s over its %d rounds (max %.2f× min)", lo, hi, NR, hi / lo; else print "n/a"}')
+# nginx's code is the same in every round, so its CPU per request moving is the machine's phase
+# (a VM's slow phases raise the cost of waking the other CPU; docs/design-notes.md).
+strict_cpu_spread=$(for f in "$tmp"/res/strict-*; do cpu_rounds "${f##*/}"; done | sort -g | awk 'NR == 1 {lo = $1} {hi = $1}
+  END {if (NR && lo > 0) printf "min %.1f, max %.1f µs (max %.2f× min)", lo, hi, hi / lo; else print "n/a"}')
 home1_cpu_x=$(round_ratio home-1loop strict-home-1loop cpu_us)
 home1_rps_x=$(round_ratio home-1loop strict-home-1loop rps)
 home1_p99_x=$(round_ratio home-1loop strict-home-1loop p99_us)
@@ -723,7 +727,7 @@ x() { fmt "$1" 2; }
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) cores, ${cpu_model:-unknown CPU}, ${ram_gb} GB RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; ratios come from interleaved rounds)"
-  echo "- how noisy the machine was: load average $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after; the strict ceiling (the same nginx, the same page, every time) did $strict_spread"
+  echo "- how noisy the machine was: load average $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after; the strict ceiling (the same nginx, the same page, every time) did $strict_spread, and its CPU per request was $strict_cpu_spread (nginx's code does not change between rounds: a wide spread means the machine went through slow phases, which the ratios do not cancel)"
   echo "- versions: nginx ${nginx_version}, wrk ${wrk_version}, spotauth ${rev} (${build_type:-unknown} build); baseline: ${baseline:-none}"
   echo "- method: wrk, keep-alive, $connections connections, $wrk_threads threads; $rounds rounds of ${round_s} s for each figure, interleaved with the ceiling; a figure is the median of its rounds, its ratio the median of the per-round ratios to the ceiling round just before (nginx serving a ${ceiling_bytes}-byte static page; spotauth's signed-in page is ${page_bytes} bytes). spotauth runs with its default threads (one event loop per core) and SPOTAUTH_ACCESS_LOG=0; the Spotify upstream is nginx answering static JSON on loopback."
   echo "- method, equal resources (the second table): one nginx process (worker_processes 1, no master) answering a ${strict_bytes}-byte page from memory (\`return 200\`; spotauth's signed-in page is ${page_bytes} bytes) against spotauth with one event loop (SPOTAUTH_THREADS=1), wrk with one thread (-t1) and $connections connections for both; access logs off on both sides (but in the access-log row), GET / with a logged-in session cookie and the now-playing answer cached (5 s). Each round of the strict ceiling is followed by a round of each server compared with it (the baseline's too), $rounds rounds of ${round_s} s; figures are medians, ratios medians of the per-round ratios. The access-log and SQLite servers run in the rounds of the memory-store \`GET /\` row, and their targets are per-round ratios to it. CPU per request is the server's CPU time (/proc) over wrk's requests. Allocations: bench/alloc_counter.c preloaded into a server of its own (memory store, one loop) counts malloc, calloc, realloc and the aligned allocators over one wrk -t1 round after a 1 s warm-up, divided by the round's requests."

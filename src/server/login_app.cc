@@ -196,7 +196,7 @@ awaitable<Result<LoginApp::Lookup>> LoginApp::LookUp(const http::RequestHead& he
     if (sessions_.NeedsRefresh(*session)) freshness = co_await sessions_.EnsureFresh(*session);
     switch (freshness) {
       case Freshness::kEnded:
-        now_playing_.Forget(session->key);
+        now_playing_.Forget(session->key());
         co_return Lookup{.identity = std::nullopt, .ended = true};
       case Freshness::kFresh:
         identity.access_token = session->token->access_token;
@@ -310,7 +310,7 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
   Freshness freshness = Freshness::kFresh;
   if (sessions_.NeedsRefresh(active)) freshness = co_await sessions_.EnsureFresh(active);
   if (freshness == Freshness::kEnded) {
-    now_playing_.Forget(active.key);
+    now_playing_.Forget(active.key());
     co_return SignedOutHome(request,
                             "Your Spotify authorization has ended (it expired or was revoked). "
                             "Please log in again.",
@@ -318,8 +318,8 @@ awaitable<http::Response> LoginApp::Home(const http::Request& request) {
   }
   std::shared_ptr<const NowPlayingView> playing = Unavailable();
   if (freshness == Freshness::kFresh) {
-    playing = now_playing_.Cached(active.key);
-    if (!playing) playing = co_await now_playing_.Fetch(active.key, active.token->access_token);
+    playing = now_playing_.Cached(active.key());
+    if (!playing) playing = co_await now_playing_.Fetch(active.key(), active.token->access_token);
   }
   co_return HtmlPage(request, 200,
                      RenderSignedIn({active.record.user_id, active.record.display_name,
@@ -434,7 +434,7 @@ awaitable<http::Response> LoginApp::Logout(const http::Request& request) {
 }
 
 awaitable<Result<void>> LoginApp::EndSession(const ActiveSession& session) {
-  now_playing_.Forget(session.key);
+  now_playing_.Forget(session.key());
   co_return co_await sessions_.Logout(session);
 }
 

@@ -19,14 +19,20 @@
 
 namespace spotauth::server {
 
+// What a session cookie's verified id gives. Made once per cookie value and shared by the loop's
+// cache and every page that uses the session: a page copies none of it (three allocations).
+struct SessionIds {
+  std::string id;            // raw id bytes from the cookie; never logged
+  std::string key;           // the store key derived from the id
+  std::string logout_token;  // the logout form's token for this session
+};
+
 // Thread-safety: none; one per event loop (in SessionService). Pointers returned by Find are
 // valid until the next call that changes the cache: look again after any co_await.
 class OpenedSessions {
  public:
   struct Entry {
-    std::string id;                      // raw id bytes from the cookie
-    std::string key;                     // the store key derived from the id
-    std::string logout_token;            // the logout form's token for this session
+    std::shared_ptr<const SessionIds> ids;
     TimePoint cookie_expires;            // the cookie's own expiry
     std::string sealed_token;            // the stored value `token` was opened from
     std::shared_ptr<const Token> token;  // shared with the pages that use it

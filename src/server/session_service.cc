@@ -153,15 +153,14 @@ awaitable<tl::expected<LoginDone, Problem>> SessionService::CompleteLogin(
   co_return done;
 }
 
-awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(std::string id,
-                                                                     std::string key) {
-  SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> record, co_await app_.store.GetSession(key));
+awaitable<Result<std::optional<ActiveSession>>> SessionService::Read(
+    std::shared_ptr<const SessionIds> ids) {
+  SPOTAUTH_CO_TRY_ASSIGN(std::optional<store::Session> record,
+                         co_await app_.store.GetSession(ids->key));
   if (!record) co_return std::nullopt;
-  auto token = OpenStoredToken(*record, key);
+  auto token = OpenStoredToken(*record, ids->key);
   if (!token) co_return std::nullopt;
-  std::string logout_token = MakeLogoutToken(id);
-  co_return ActiveSession{std::move(id), std::move(key), std::move(*record), std::move(token),
-                          std::move(logout_token)};
+  co_return ActiveSession{std::move(ids), std::move(*record), std::move(token)};
 }
 
 std::shared_ptr<const Token> SessionService::OpenStoredToken(const store::Session& record,
@@ -181,17 +180,16 @@ std::optional<TimePoint> SessionService::Identify(std::span<const std::string_vi
   for (std::string_view value : session_cookies) {
     if (const OpenedSessions::Entry* known = opened_.Find(value, now)) {
       cookie = value;
-      session.id = known->id;
-      session.key = known->key;
-      session.logout_token = known->logout_token;
+      session.ids = known->ids;
       return known->cookie_expires;
     }
     auto verified = OpenCookie(app_.cookies.session, value, app_.keys.cookie_mac, now);
     if (verified && verified->id.size() == kIdBytes) {
       cookie = value;
-      session.key = SessionKey(verified->id);
-      session.logout_token = MakeLogoutToken(verified->id);
-      session.id = std::move(verified->id);
+      std::string key = SessionKey(verified->id);
+      std::string logout_token = MakeLogoutToken(verified->id);
+      session.ids = std::make_shared<const SessionIds>(
+          SessionIds{std::move(verified->id), std::move(key), std::move(logout_token)});
       return verified->expires;
     }
   }
@@ -206,13 +204,13 @@ bool SessionService::AttachToken(ActiveSession& session, std::string_view cookie
     session.token = known->token;
     return true;
   }
-  session.token = OpenStoredToken(session.record, session.key);
+  session.token = OpenStoredToken(session.record, session.key());
   if (!session.token) {
     opened_.Forget(cookie);
     return false;
   }
-  opened_.Remember(cookie, {session.id, session.key, session.logout_token, cookie_expires,
-                            session.record.sealed_token, session.token});
+  opened_.Remember(cookie,
+                   {session.ids, cookie_expires, session.record.sealed_token, session.token});
   return true;
 }
 
@@ -226,7 +224,7 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
   const std::optional<TimePoint> cookie_expires = Identify(session_cookies, now, session, cookie);
   if (!cookie_expires) co_return std::nullopt;
 
-  auto stored = co_await app_.store.GetSession(session.key);
+  auto stored = co_await app_.store.GetSession(session.key());
   if (!stored) co_return tl::unexpected(std::move(stored).error());
   if (!*stored) {
     opened_.Forget(cookie);
@@ -243,7 +241,7 @@ awaitable<Result<std::optional<ActiveSession>>> SessionService::Load(
       std::min(now + config.session_idle, record.created_at + config.session_lifetime);
   if (wanted - record.expires_at > config.session_idle / 10) {
     record.expires_at = wanted;
-    SPOTAUTH_CO_TRY(co_await app_.store.TouchSession(session.key, wanted));
+    SPOTAUTH_CO_TRY(co_await app_.store.TouchSession(session.key(), wanted));
   }
   co_return std::move(session);
 }
@@ -255,14 +253,15 @@ awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
   // Waiters give up after about one upstream deadline, so a page still answers in time.
   const auto give_up = std::chrono::steady_clock::now() + app_.config.spotify_timeout + 200ms;
   while (true) {
-    auto leased = co_await app_.store.TryLock(session.key, owner, app_.clock.Now() + kRefreshLease);
+    auto leased =
+        co_await app_.store.TryLock(session.key(), owner, app_.clock.Now() + kRefreshLease);
     if (!leased) {
       spdlog::error("refresh: store failed: {}", leased.error().message);
       co_return Freshness::kFailed;
     }
     if (*leased) {
       const Freshness result = co_await RefreshHoldingLease(session);
-      if (auto unlocked = co_await app_.store.Unlock(session.key, owner); !unlocked) {
+      if (auto unlocked = co_await app_.store.Unlock(session.key(), owner); !unlocked) {
         spdlog::warn("refresh: could not release lease: {}", unlocked.error().message);
       }
       co_return result;
@@ -270,7 +269,7 @@ awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
     // Someone else is refreshing this session: wait for their result.
     timer.expires_after(kRefreshPoll);
     co_await timer.async_wait(boost::asio::use_awaitable);
-    auto reread = co_await Read(session.id, session.key);
+    auto reread = co_await Read(session.ids);
     if (!reread) co_return Freshness::kFailed;
     if (!*reread) co_return Freshness::kEnded;
     if (!(*reread)->token->IsExpiring(app_.clock.Now())) {
@@ -283,7 +282,7 @@ awaitable<Freshness> SessionService::EnsureFresh(ActiveSession& session) {
 
 awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session) {
   // Another holder may have refreshed between our read and our lease.
-  auto current = co_await Read(session.id, session.key);
+  auto current = co_await Read(session.ids);
   if (!current) co_return Freshness::kFailed;
   if (!*current) co_return Freshness::kEnded;
   session = std::move(**current);
@@ -296,7 +295,7 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
       spdlog::info("session ended: spotify refused the refresh token ({})",
                    refreshed.error().message);
       app_.metrics.Refreshed(RefreshOutcome::kEnded);
-      (void)co_await app_.store.DeleteSession(session.key);
+      (void)co_await app_.store.DeleteSession(session.key());
       co_return Freshness::kEnded;
     }
     spdlog::warn("refresh failed: {}: {}", ToString(refreshed.error().code),
@@ -308,10 +307,10 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
   // Stored before it is used: under PKCE the old refresh token is already dead.
   session.token = std::make_shared<const Token>(std::move(*refreshed));
   session.record.sealed_token =
-      SealToken(*session.token, app_.keys.token_enc, session.key, app_.random);
+      SealToken(*session.token, app_.keys.token_enc, session.key(), app_.random);
   // Written only over a live session: a logout (or a newer login) that ended this session
   // while Spotify was answering stays in force.
-  auto updated = co_await app_.store.UpdateSession(session.key, session.record);
+  auto updated = co_await app_.store.UpdateSession(session.key(), session.record);
   if (!updated) {
     spdlog::error("refresh: could not store the new token: {}", updated.error().message);
     co_return Freshness::kFailed;
@@ -321,7 +320,7 @@ awaitable<Freshness> SessionService::RefreshHoldingLease(ActiveSession& session)
 }
 
 awaitable<Result<void>> SessionService::Logout(const ActiveSession& session) {
-  auto deleted = co_await app_.store.DeleteSession(session.key);
+  auto deleted = co_await app_.store.DeleteSession(session.key());
   if (deleted) spdlog::info("logout: spotify user {}", session.record.user_id);
   co_return deleted;
 }

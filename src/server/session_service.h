@@ -39,13 +39,16 @@ struct LoginDone {
 };
 
 struct ActiveSession {
-  std::string id;   // raw id bytes from the cookie; never logged
-  std::string key;  // store key: a keyed hash of the id
+  std::shared_ptr<const SessionIds> ids;  // shared with the loop's opened-session cache
   store::Session record;
   // Shared with the loop's opened-session cache (a page copies no token); a refresh puts a
   // new one in its place.
   std::shared_ptr<const Token> token;
-  std::string logout_token;  // the logout form's CSRF token: a MAC of the id
+
+  const std::string& id() const { return ids->id; }    // never logged
+  const std::string& key() const { return ids->key; }  // store key: a keyed hash of the id
+  // The logout form's CSRF token: a MAC of the id.
+  const std::string& logout_token() const { return ids->logout_token; }
 };
 
 enum class Freshness {
@@ -97,7 +100,7 @@ class SessionService {
 
   // The CSRF token for the logout form: a MAC of the session id.
   const std::string& LogoutToken(const ActiveSession& session) const {
-    return session.logout_token;
+    return session.logout_token();
   }
   bool CheckLogoutToken(const ActiveSession& session, std::string_view token) const;
 
@@ -113,7 +116,7 @@ class SessionService {
   std::shared_ptr<const Token> OpenStoredToken(const store::Session& record,
                                                std::string_view key) const;
   // Load's steps. Identify: the first of the cookies that is remembered or verifies; it fills
-  // the session's id, key and logout token and `cookie`, and gives the cookie's expiry.
+  // the session's ids and `cookie`, and gives the cookie's expiry.
   std::optional<TimePoint> Identify(std::span<const std::string_view> session_cookies,
                                     TimePoint now, ActiveSession& session,
                                     std::string_view& cookie);
@@ -122,8 +125,8 @@ class SessionService {
   bool AttachToken(ActiveSession& session, std::string_view cookie, TimePoint cookie_expires,
                    TimePoint now);
   // Reads the session record and opens its token; nullopt when gone or unreadable.
-  boost::asio::awaitable<Result<std::optional<ActiveSession>>> Read(std::string id,
-                                                                    std::string key);
+  boost::asio::awaitable<Result<std::optional<ActiveSession>>> Read(
+      std::shared_ptr<const SessionIds> ids);
   boost::asio::awaitable<Freshness> RefreshHoldingLease(ActiveSession& session);
 
   SessionContext& app_;

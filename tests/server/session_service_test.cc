@@ -261,13 +261,13 @@ TEST_F(SessionServiceTest, ARememberedSessionWhoseStoredTokenChangedIsOpenedAgai
   // Damaged (or sealed under another secret) in the store: it must not open from memory.
   store::Session damaged = session.record;
   damaged.sealed_token.back() ^= 1;
-  ASSERT_TRUE(fixture_.Run(fixture_.store.UpdateSession(session.key, damaged)).value());
+  ASSERT_TRUE(fixture_.Run(fixture_.store.UpdateSession(session.key(), damaged)).value());
   EXPECT_FALSE(Load({cookie}));
   // The same bytes as before open again: nothing about the session was forgotten wrongly.
-  ASSERT_TRUE(fixture_.Run(fixture_.store.UpdateSession(session.key, session.record)).value());
+  ASSERT_TRUE(fixture_.Run(fixture_.store.UpdateSession(session.key(), session.record)).value());
   ASSERT_TRUE(Load({cookie}));
   EXPECT_EQ(Load({cookie})->token->access_token, session.token->access_token);
-  EXPECT_EQ(Load({cookie})->logout_token, session.logout_token);
+  EXPECT_EQ(Load({cookie})->logout_token(), session.logout_token());
 }
 
 TEST_F(SessionServiceTest, LoadAfterTheIdleLifetimeIsNullopt) {
