@@ -184,6 +184,21 @@ TEST(Listener, StopAbortsRequestsStillRunningAfterTheGracePeriod) {
   EXPECT_TRUE(ending.bytes.empty()) << ending.bytes;
 }
 
+// The connection's own reads carry no cancellation slot (http_session.cc): Abort must end them
+// by closing the socket, well before the body timeout or the loop's last-resort stop.
+TEST(Listener, StopAbortsAConnectionStillReadingABodyAfterTheGracePeriod) {
+  RunningServer server;
+  RawClient client(server.port());
+  client.Send("POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+  std::this_thread::sleep_for(50ms);  // the connection is waiting for the rest of the body
+  const auto start = SteadyClock::now();
+  server.listener.Stop(100ms);
+  const auto took = SteadyClock::now() - start;
+  EXPECT_GE(took, 90ms);
+  EXPECT_LT(took, 450ms);  // abort unwinding gets 500 ms before the loop is stopped regardless
+  EXPECT_TRUE(IsClosed(client.ReadToEnd(2s)));
+}
+
 TEST(Listener, StopIsIdempotentAndSafeFromSeveralThreads) {
   RunningServer server(TestOptions(TestLimits(), 2));
   std::vector<std::thread> stoppers;
