@@ -50,28 +50,28 @@ class Loop {
   ServerAcceptor acceptor_;
 };
 
-// How a read on `stream` ended, and when.
-struct ReadEnd {
+// A read on a stream: its buffer, and how and when it ended.
+struct Read {
+  std::array<char, 16> buffer{};
   std::optional<boost::system::error_code> ec;
   Clock::duration after{};
-};
 
-void StartRead(ServerStream& stream, std::array<char, 16>& buffer, ReadEnd& end) {
-  const auto start = Clock::now();
-  stream.async_read_some(asio::buffer(buffer),
-                         [&end, start](const boost::system::error_code& ec, std::size_t) {
-                           end.ec = ec;
-                           end.after = Clock::now() - start;
-                         });
-}
+  void Start(ServerStream& stream) {
+    const auto start = Clock::now();
+    stream.async_read_some(asio::buffer(buffer),
+                           [this, start](const boost::system::error_code& error, std::size_t) {
+                             ec = error;
+                             after = Clock::now() - start;
+                           });
+  }
+};
 
 TEST(ServerStream, AReadEndsWhenTheDeadlinePasses) {
   Loop loop;
   auto pair = loop.Connect();
-  std::array<char, 16> buffer;
-  ReadEnd end;
+  Read end;
   pair.server->expires_after(100ms);
-  StartRead(*pair.server, buffer, end);
+  end.Start(*pair.server);
   loop.RunUntil([&] { return end.ec.has_value(); }, 2s);
   ASSERT_TRUE(end.ec.has_value());
   EXPECT_TRUE(*end.ec) << "the read should have failed";
@@ -84,16 +84,14 @@ TEST(ServerStream, ADeadlineMovedLaterOrRemovedKeepsTheConnection) {
   Loop loop;
   auto later = loop.Connect();
   auto never = loop.Connect();
-  std::array<char, 16> later_buffer;
-  std::array<char, 16> never_buffer;
-  ReadEnd later_end;
-  ReadEnd never_end;
+  Read later_end;
+  Read never_end;
   later.server->expires_after(50ms);
   never.server->expires_after(50ms);
   later.server->expires_after(10s);
   never.server->expires_never();
-  StartRead(*later.server, later_buffer, later_end);
-  StartRead(*never.server, never_buffer, never_end);
+  later_end.Start(*later.server);
+  never_end.Start(*never.server);
   // The clients write well after the first deadlines would have passed.
   asio::steady_timer writer(loop.io(), 300ms);
   writer.async_wait([&](const boost::system::error_code&) {
@@ -104,8 +102,8 @@ TEST(ServerStream, ADeadlineMovedLaterOrRemovedKeepsTheConnection) {
   ASSERT_TRUE(later_end.ec && never_end.ec);
   EXPECT_FALSE(*later_end.ec) << later_end.ec->message();
   EXPECT_FALSE(*never_end.ec) << never_end.ec->message();
-  EXPECT_EQ(later_buffer[0], 'x');
-  EXPECT_EQ(never_buffer[0], 'y');
+  EXPECT_EQ(later_end.buffer[0], 'x');
+  EXPECT_EQ(never_end.buffer[0], 'y');
 }
 
 // The loop's one timer sleeps until the earliest deadline it knows; a shorter one set later
@@ -114,14 +112,12 @@ TEST(ServerStream, AnEarlierDeadlineSetLaterIsKeptToo) {
   Loop loop;
   auto slow = loop.Connect();
   auto fast = loop.Connect();
-  std::array<char, 16> slow_buffer;
-  std::array<char, 16> fast_buffer;
-  ReadEnd slow_end;
-  ReadEnd fast_end;
+  Read slow_end;
+  Read fast_end;
   slow.server->expires_after(700ms);
-  StartRead(*slow.server, slow_buffer, slow_end);
+  slow_end.Start(*slow.server);
   fast.server->expires_after(100ms);
-  StartRead(*fast.server, fast_buffer, fast_end);
+  fast_end.Start(*fast.server);
   loop.RunUntil([&] { return slow_end.ec && fast_end.ec; }, 2s);
   ASSERT_TRUE(slow_end.ec && fast_end.ec);
   EXPECT_TRUE(*fast_end.ec);
@@ -138,10 +134,9 @@ TEST(ServerStream, AConnectionGoneBeforeItsDeadlineIsForgotten) {
     auto gone = loop.Connect();
     gone.server->expires_after(20ms);
   }  // destroyed with its deadline pending: the loop's timer must not touch it
-  std::array<char, 16> buffer;
-  ReadEnd end;
+  Read end;
   kept.server->expires_after(150ms);
-  StartRead(*kept.server, buffer, end);
+  end.Start(*kept.server);
   loop.RunUntil([&] { return end.ec.has_value(); }, 1s);
   ASSERT_TRUE(end.ec.has_value());
   EXPECT_TRUE(*end.ec);
@@ -151,9 +146,8 @@ TEST(ServerStream, AConnectionGoneBeforeItsDeadlineIsForgotten) {
 TEST(ServerStream, CancelEndsTheReadButKeepsTheSocket) {
   Loop loop;
   auto pair = loop.Connect();
-  std::array<char, 16> buffer;
-  ReadEnd end;
-  StartRead(*pair.server, buffer, end);
+  Read end;
+  end.Start(*pair.server);
   asio::post(loop.io(), [&] { pair.server->cancel(); });
   loop.RunUntil([&] { return end.ec.has_value(); }, 500ms);
   ASSERT_TRUE(end.ec.has_value());
