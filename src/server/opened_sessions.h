@@ -19,10 +19,10 @@
 
 namespace spotauth::server {
 
-// What a session cookie's verified id gives. Made once per cookie value and shared by the loop's
-// cache and every page that uses the session: a page copies none of it (three allocations).
+// What a session cookie's verified id gives (the raw id itself is not kept: nothing after the
+// cookie check needs it). Made once per cookie value and shared by the loop's cache and every
+// page that uses the session: a page copies none of it.
 struct SessionIds {
-  std::string id;            // raw id bytes from the cookie; never logged
   std::string key;           // the store key derived from the id
   std::string logout_token;  // the logout form's token for this session
 };

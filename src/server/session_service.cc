@@ -186,10 +186,8 @@ std::optional<TimePoint> SessionService::Identify(std::span<const std::string_vi
     auto verified = OpenCookie(app_.cookies.session, value, app_.keys.cookie_mac, now);
     if (verified && verified->id.size() == kIdBytes) {
       cookie = value;
-      std::string key = SessionKey(verified->id);
-      std::string logout_token = MakeLogoutToken(verified->id);
       session.ids = std::make_shared<const SessionIds>(
-          SessionIds{std::move(verified->id), std::move(key), std::move(logout_token)});
+          SessionIds{SessionKey(verified->id), MakeLogoutToken(verified->id)});
       return verified->expires;
     }
   }

@@ -45,7 +45,6 @@ struct ActiveSession {
   // new one in its place.
   std::shared_ptr<const Token> token;
 
-  const std::string& id() const { return ids->id; }    // never logged
   const std::string& key() const { return ids->key; }  // store key: a keyed hash of the id
   // The logout form's CSRF token: a MAC of the id.
   const std::string& logout_token() const { return ids->logout_token; }

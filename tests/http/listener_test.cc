@@ -190,7 +190,9 @@ TEST(Listener, StopAbortsAConnectionStillReadingABodyAfterTheGracePeriod) {
   RunningServer server;
   RawClient client(server.port());
   client.Send("POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
-  std::this_thread::sleep_for(50ms);  // the connection is waiting for the rest of the body
+  // Time for the connection to read the head and wait for the rest of the body (were it still
+  // waiting for a first byte, the stop would close it at once and the lower bound would fail).
+  std::this_thread::sleep_for(200ms);
   const auto start = SteadyClock::now();
   server.listener.Stop(100ms);
   const auto took = SteadyClock::now() - start;

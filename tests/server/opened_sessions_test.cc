@@ -13,7 +13,7 @@ const TimePoint kNow = TimePoint{1'700'000'000s};
 
 OpenedSessions::Entry EntryFor(std::string id, TimePoint cookie_expires = kNow + 1h) {
   OpenedSessions::Entry entry;
-  entry.ids = std::make_shared<const SessionIds>(SessionIds{id, "key-" + id, "logout-" + id});
+  entry.ids = std::make_shared<const SessionIds>(SessionIds{"key-" + id, "logout-" + id});
   entry.cookie_expires = cookie_expires;
   entry.sealed_token = "sealed-" + id;
   Token token;
@@ -31,7 +31,7 @@ TEST(OpenedSessions, FindsAnEntryByItsExactCookieValueOnly) {
   EXPECT_EQ(opened.Find("cookie-a ", kNow), nullptr);
   EXPECT_EQ(opened.Find("COOKIE-A", kNow), nullptr);
   opened.Remember("cookie-a", EntryFor("b"));  // replaced, not added
-  EXPECT_EQ(opened.Find("cookie-a", kNow)->ids->id, "b");
+  EXPECT_EQ(opened.Find("cookie-a", kNow)->ids->key, "key-b");
   EXPECT_EQ(opened.size(), 1u);
   opened.Forget("cookie-a");
   EXPECT_EQ(opened.Find("cookie-a", kNow), nullptr);
