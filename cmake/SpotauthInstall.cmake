@@ -26,7 +26,7 @@ install(TARGETS spotauth_boost spotauth_core spotauth_http spotauth_spotify spot
 # but the wire helpers the two clients share internally.
 file(GLOB core_headers ${CMAKE_SOURCE_DIR}/src/core/*.h)
 file(GLOB store_headers ${CMAKE_SOURCE_DIR}/src/store/*.h)
-set(http_headers client.h beast_http_client.h upstream_connection.h forward_proxy.h request_url.h message.h loopback.h)
+set(http_headers client.h beast_http_client.h upstream_connection.h forward_proxy.h request_url.h message.h preset_fields.h loopback.h)
 list(TRANSFORM http_headers PREPEND ${CMAKE_SOURCE_DIR}/src/http/)
 set(spotify_headers accounts.h api.h token_file.h fresh_token_file.h)
 list(TRANSFORM spotify_headers PREPEND ${CMAKE_SOURCE_DIR}/src/spotify/)

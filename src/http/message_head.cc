@@ -29,6 +29,22 @@ void AppendNumber(std::string& out, std::size_t value) {
   out.append(digits, end);
 }
 
+// The preset's fields that no own field replaces; all of them in one copy when none does (a
+// page has no own field, a redirect only Location and perhaps Set-Cookie).
+void AppendPresetFields(const Response& response, std::string& out) {
+  const PresetFields* preset = response.preset_fields();
+  if (preset == nullptr) return;
+  bool replaced = false;
+  for (const auto& field : response) replaced = replaced || preset->Names(field);
+  if (!replaced) {
+    out.append(preset->text());
+    return;
+  }
+  for (const PresetFields::Field& field : preset->fields()) {
+    if (response.find(field.name) == response.end()) AppendField(out, field.name, field.value);
+  }
+}
+
 }  // namespace
 
 void AppendResponseHead(const Response& response, const ResponseFraming& framing,
@@ -41,6 +57,7 @@ void AppendResponseHead(const Response& response, const ResponseFraming& framing
   out.append(reason.empty() ? beast_http::obsolete_reason(response.result()) : reason);
   out.append("\r\n");
 
+  AppendPresetFields(response, out);
   bool has_server = false;
   for (const auto& field : response) {
     switch (field.name()) {

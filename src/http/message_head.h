@@ -20,10 +20,11 @@ struct ResponseFraming {
   std::string_view request_id;  // X-Request-Id
 };
 
-// Appends to `out`: the status line in the response's version, its fields except
-// Content-Length, Transfer-Encoding, Connection and X-Request-Id, then Server (when the
-// response names none), X-Request-Id, Connection as `framing` says, Content-Length (the body's
-// size) and the blank line. The body is not written.
+// Appends to `out`: the status line in the response's version, its preset fields (those no own
+// field of the same name replaces), its own fields except Content-Length, Transfer-Encoding,
+// Connection and X-Request-Id, then Server (when the response names none), X-Request-Id,
+// Connection as `framing` says, Content-Length (the body's size) and the blank line. The body
+// is not written.
 void AppendResponseHead(const Response& response, const ResponseFraming& framing, std::string& out);
 
 // Appends to `out` the request line (HTTP/1.1) and `fields` except Host, Content-Length and

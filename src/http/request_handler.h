@@ -69,18 +69,13 @@ class RequestHandler {
 
 // Asks the server session to drop the connection without answering: it closes the socket with
 // SO_LINGER 0, so the client sees a TCP reset (RST) and no response bytes. Meant for fault
-// injection (the stand-in Spotify simulating a broken upstream). The marker field is private to
-// this seam and is never written to the wire; a handler must not copy it from a request.
-inline constexpr std::string_view kResetConnectionField = "X-Spotauth-Internal-Reset";
-
+// injection (the stand-in Spotify simulating a broken upstream).
 inline Response ResetConnectionResponse() {
   Response response;
-  response.set(kResetConnectionField, "1");
+  response.reset_connection(true);
   return response;
 }
 
-inline bool IsResetConnection(const Response& response) {
-  return response.find(kResetConnectionField) != response.end();
-}
+inline bool IsResetConnection(const Response& response) { return response.reset_connection(); }
 
 }  // namespace spotauth::http

@@ -91,6 +91,50 @@ TEST(AppendResponseHead, NoContentLengthWhereNoContentMayBe) {
             std::string::npos);
 }
 
+const PresetFields kPreset{{"Cache-Control", "no-store"},
+                           {"X-Content-Type-Options", "nosniff"},
+                           {"Content-Type", "text/html; charset=utf-8"}};
+
+// A response with the preset's fields set as its own fields, first, as the head writes them.
+Response WithPresetAsOwn(const Response& response) {
+  Response own{response.result(), response.version()};
+  for (const auto& f : kPreset.fields()) {
+    if (response.find(f.name) == response.end()) own.insert(f.name, f.value);
+  }
+  for (const auto& f : response) own.insert(f.name_string(), f.value());
+  own.body() = response.body();
+  return own;
+}
+
+TEST(AppendResponseHead, WritesThePresetFieldsAsIfTheyWereTheResponsesFirst) {
+  Response page{status::ok, 11};
+  page.preset_fields(&kPreset);
+  page.body() = "<p>hi</p>";
+  const std::string head = ByHand(page, true, "r");
+  EXPECT_EQ(head, ViaBeast(WithPresetAsOwn(page), true, "r"));
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200 OK\r\n" + std::string(kPreset.text()))) << head;
+
+  Response redirect{status::see_other, 10};
+  redirect.preset_fields(&kPreset);
+  redirect.insert(field::location, "/next");
+  redirect.insert(field::set_cookie, "a=b");
+  EXPECT_EQ(ByHand(redirect, false, "r"), ViaBeast(WithPresetAsOwn(redirect), false, "r"));
+}
+
+TEST(AppendResponseHead, AnOwnFieldReplacesThePresetFieldOfItsName) {
+  Response sheet{status::ok, 11};
+  sheet.preset_fields(&kPreset);
+  sheet.set(field::cache_control, "public, max-age=3600");
+  sheet.set("content-TYPE", "text/css");
+  sheet.body() = "p{}";
+  const std::string head = ByHand(sheet, true, "r");
+  EXPECT_EQ(head, ViaBeast(WithPresetAsOwn(sheet), true, "r"));
+  EXPECT_EQ(head.find("no-store"), std::string::npos) << head;
+  EXPECT_EQ(head.find("text/html"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nCache-Control: public, max-age=3600\r\n"), std::string::npos) << head;
+}
+
 // What the client wrote before: Beast's serializer after the same fields were set.
 std::string RequestViaBeast(beast_http::verb method, const beast_http::fields& fields,
                             std::string_view body) {

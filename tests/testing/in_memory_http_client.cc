@@ -23,7 +23,14 @@ http::ClientResponse ToClientResponse(http::Response response, bool head_request
   out.status = response.result_int();
   // These never carry content on the wire (RFC 9110 §6.4.1, §9.3.2).
   const bool has_content = out.status >= 200 && out.status != 204 && out.status != 304;
-  out.headers = std::move(static_cast<beast_http::fields&>(response.base()));
+  // The preset's fields first, as on the wire, then the response's own; an own field replaces
+  // a preset one of the same name.
+  if (const http::PresetFields* preset = response.preset_fields()) {
+    for (const auto& field : preset->fields()) {
+      if (response.find(field.name) == response.end()) out.headers.insert(field.name, field.value);
+    }
+  }
+  for (const auto& field : response) out.headers.insert(field.name_string(), field.value());
   // Framed as http::HttpSession frames it: Content-Length from the body (a HEAD's too).
   out.headers.erase(beast_http::field::content_length);
   if (has_content) {

@@ -133,7 +133,10 @@ std::string InMemoryBrowser::LogoutToken(const http::Response& page) {
 
 std::string HeaderOf(const http::Response& response, std::string_view name) {
   const auto it = response.find(name);
-  return it == response.end() ? std::string() : std::string(it->value());
+  if (it != response.end()) return std::string(it->value());
+  const http::PresetFields* preset = response.preset_fields();
+  const http::PresetFields::Field* field = preset == nullptr ? nullptr : preset->Find(name);
+  return field == nullptr ? std::string() : std::string(field->value);
 }
 
 std::vector<std::string> SetCookies(const http::Response& response) {
