@@ -357,9 +357,9 @@ awaitable<http::Response> LoginApp::Login(const http::Request& request, urls::ur
       sessions_.StartLogin(FindCookies(request, app_.cookies.login), std::move(return_to));
   app_.metrics.logins_started.Inc();
   http::Response response = Redirect(request, 302, start.authorize_url);
-  response.set(beast_http::field::set_cookie,
-               SetCookieValue(app_.cookies.login, start.login_cookie,
-                              {app_.config.secure_cookies, app_.config.login_ttl}));
+  response.insert(beast_http::field::set_cookie,
+                  SetCookieValue(app_.cookies.login, start.login_cookie,
+                                 {app_.config.secure_cookies, app_.config.login_ttl}));
   co_return response;
 }
 

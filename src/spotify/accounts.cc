@@ -138,11 +138,13 @@ std::string SpotifyAccounts::AuthorizeUrlFrom(std::string_view prefix, std::stri
 
 std::string SpotifyAccounts::AuthorizePkceUrlFrom(std::string_view prefix, std::string_view state,
                                                   std::string_view code_challenge) {
-  const std::string query = wire::FormEncode(
-      {{"state", state}, {"code_challenge", code_challenge}, {"code_challenge_method", "S256"}});
   std::string url;
-  url.reserve(prefix.size() + 1 + query.size());
-  url.append(prefix).append("&").append(query);
+  // The query's names and "S256" take 50 bytes; state and challenge are base64url, kept as is.
+  url.reserve(prefix.size() + state.size() + code_challenge.size() + 64);
+  url.append(prefix).push_back('&');
+  wire::AppendFormEncoded(
+      {{"state", state}, {"code_challenge", code_challenge}, {"code_challenge_method", "S256"}},
+      url);
   return url;
 }
 

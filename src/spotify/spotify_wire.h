@@ -28,6 +28,8 @@ using FormField = std::pair<std::string_view, std::string_view>;
 // names and values keep only ALPHA / DIGIT / "-" / "." / "_" / "~", spaces become '+',
 // everything else is percent-encoded with upper-case hex. Order is kept.
 std::string FormEncode(std::initializer_list<FormField> fields);
+// The same, appended to `out` (a URL's query after its prefix, without a second string).
+void AppendFormEncoded(std::initializer_list<FormField> fields, std::string& out);
 
 // How the Spotify clients word a JSON read that failed (json_fields' `complain`):
 // kUpstreamProtocol naming `what` (e.g. "token response") and the field, never quoting the body,
