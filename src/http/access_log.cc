@@ -29,21 +29,42 @@ void AppendJsonString(std::string_view text, fmt::memory_buffer& out) {
 
 void FormatAccessRecord(const AccessRecord& record, AccessLogFormat format,
                         fmt::memory_buffer& out) {
-  auto it = std::back_inserter(out);
+  // Appended piece by piece: one fmt::format_to through a back_inserter cost 2,300 instructions
+  // a line, two thirds of what the access log cost a page (issue #13).
+  const auto text = [&out](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
+  const auto number = [&out](auto n) {
+    const fmt::format_int digits(n);
+    out.append(digits.data(), digits.data() + digits.size());
+  };
   if (format == AccessLogFormat::kText) {
-    fmt::format_to(it, "{} {} {} {}B {}us client={} id={}", record.method, record.path,
-                   record.status, record.bytes, record.duration.count(), record.client,
-                   record.request_id);
+    text(record.method);
+    text(" ");
+    text(record.path);
+    text(" ");
+    number(record.status);
+    text(" ");
+    number(record.bytes);
+    text("B ");
+    number(record.duration.count());
+    text("us client=");
+    text(record.client);
+    text(" id=");
+    text(record.request_id);
     return;
   }
-  fmt::format_to(it, "\"method\":");
+  text("\"method\":");
   AppendJsonString(record.method, out);
-  fmt::format_to(it, ",\"path\":");
+  text(",\"path\":");
   AppendJsonString(record.path, out);
-  fmt::format_to(it, ",\"status\":{},\"bytes\":{},\"duration_us\":{},\"client\":", record.status,
-                 record.bytes, record.duration.count());
+  text(",\"status\":");
+  number(record.status);
+  text(",\"bytes\":");
+  number(record.bytes);
+  text(",\"duration_us\":");
+  number(record.duration.count());
+  text(",\"client\":");
   AppendJsonString(record.client, out);
-  fmt::format_to(it, ",\"request_id\":");
+  text(",\"request_id\":");
   AppendJsonString(record.request_id, out);
 }
 

@@ -22,6 +22,19 @@ TEST(AccessLog, TextLineHasEveryField) {
             "GET /a\"b\\c 200 867B 123us client=198.51.100.7 id=req-1");
 }
 
+TEST(AccessLog, NumbersAreWrittenWhole) {
+  AccessRecord unanswered{"-", "-", 0, 0, std::chrono::microseconds(0), "::1", "-"};
+  EXPECT_EQ(Format(unanswered, AccessLogFormat::kText), "- - 0 0B 0us client=::1 id=-");
+  AccessRecord large = kRecord;
+  large.bytes = 18'446'744'073'709'551'615u;
+  large.duration = std::chrono::microseconds(9'876'543'210);
+  EXPECT_EQ(Format(large, AccessLogFormat::kText),
+            "GET /a\"b\\c 200 18446744073709551615B 9876543210us client=198.51.100.7 id=req-1");
+  EXPECT_EQ(Format(large, AccessLogFormat::kJson),
+            R"("method":"GET","path":"/a\"b\\c","status":200,"bytes":18446744073709551615,)"
+            R"("duration_us":9876543210,"client":"198.51.100.7","request_id":"req-1")");
+}
+
 TEST(AccessLog, JsonFieldsMakeAnObjectOnceBraced) {
   const std::string members = Format(kRecord, AccessLogFormat::kJson);
   const auto object = boost::json::parse("{" + members + "}").as_object();
