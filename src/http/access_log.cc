@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 
@@ -25,33 +29,65 @@ void AppendJsonString(std::string_view text, fmt::memory_buffer& out) {
   out.push_back('"');
 }
 
+// A text line's pieces (at most 16, at most 3 of them numbers), copied into the buffer after
+// one resize: fmt's append costs about 60 instructions a call, and a line has thirteen pieces.
+class LinePieces {
+ public:
+  void Text(std::string_view s) { pieces_[count_++] = s; }
+  void Number(std::uint64_t n) {
+    char* digits = digits_[numbers_++].data();
+    const auto end = std::to_chars(digits, digits + kDigits, n).ptr;
+    Text(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  }
+  void AppendTo(fmt::memory_buffer& out) const {
+    std::size_t size = 0;
+    for (std::size_t i = 0; i < count_; ++i) size += pieces_[i].size();
+    const std::size_t at = out.size();
+    out.resize(at + size);
+    char* p = out.data() + at;
+    for (std::size_t i = 0; i < count_; ++i) {
+      std::memcpy(p, pieces_[i].data(), pieces_[i].size());
+      p += pieces_[i].size();
+    }
+  }
+
+ private:
+  static constexpr std::size_t kDigits = 20;  // 2^64 - 1 has 20
+  std::array<std::string_view, 16> pieces_;
+  std::size_t count_ = 0;
+  std::array<std::array<char, kDigits>, 3> digits_;
+  std::size_t numbers_ = 0;
+};
+
 }  // namespace
 
 void FormatAccessRecord(const AccessRecord& record, AccessLogFormat format,
                         fmt::memory_buffer& out) {
-  // Appended piece by piece: one fmt::format_to through a back_inserter cost 2,300 instructions
-  // a line, two thirds of what the access log cost a page (issue #13).
+  if (format == AccessLogFormat::kText) {
+    // Pieced together: one fmt::format_to through a back_inserter cost 2,300 instructions a
+    // line, two thirds of what the access log cost a page (issue #13).
+    LinePieces line;
+    line.Text(record.method);
+    line.Text(" ");
+    line.Text(record.path);
+    line.Text(" ");
+    line.Number(record.status);
+    line.Text(" ");
+    line.Number(record.bytes);
+    line.Text("B ");
+    line.Number(static_cast<std::uint64_t>(record.duration.count()));
+    line.Text("us client=");
+    line.Text(record.client);
+    line.Text(" id=");
+    line.Text(record.request_id);
+    line.AppendTo(out);
+    return;
+  }
   const auto text = [&out](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
   const auto number = [&out](auto n) {
     const fmt::format_int digits(n);
     out.append(digits.data(), digits.data() + digits.size());
   };
-  if (format == AccessLogFormat::kText) {
-    text(record.method);
-    text(" ");
-    text(record.path);
-    text(" ");
-    number(record.status);
-    text(" ");
-    number(record.bytes);
-    text("B ");
-    number(record.duration.count());
-    text("us client=");
-    text(record.client);
-    text(" id=");
-    text(record.request_id);
-    return;
-  }
   text("\"method\":");
   AppendJsonString(record.method, out);
   text(",\"path\":");
