@@ -9,7 +9,7 @@ namespace spotauth::cli {
 
 void TextLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
   const auto second = std::chrono::floor<std::chrono::seconds>(msg.time);
-  if (second != second_ || prefix_.size() == 0) {
+  if (second != second_) {
     second_ = second;
     prefix_.clear();
     fmt::format_to(std::back_inserter(prefix_), "{:%Y-%m-%dT%H:%M:%S}.",

@@ -26,8 +26,8 @@ class Response : public beast_http::response<beast_http::string_body> {
   using Message = beast_http::response<beast_http::string_body>;
   using Message::Message;
   Response() = default;
-  Response(Message&& beast_response)
-      : Message(std::move(beast_response)) {}  // NOLINT: a Beast response is one
+  // A Beast response is one (a client reading a response, a parser's result).
+  Response(Message&& beast_response) : Message(std::move(beast_response)) {}  // NOLINT
 
   // Fields written before the response's own fields; an own field of the same name replaces the
   // preset's. The preset must outlive the response (presets are static).

@@ -1,8 +1,8 @@
 // Header fields that many responses carry unchanged (the security headers of every page), kept
 // once as text. Set in a Beast message, each field is an allocation and an insert into a
-// case-insensitive tree, freed again after the write: for a page's six constant fields that
-// was about an eighth of the page's CPU (issue #13). A response points at a preset instead, and
-// the head is written with one copy.
+// case-insensitive tree, freed again after the write. A response points at a preset instead,
+// and the head is written with one copy: with a page's six constant fields kept so, a page
+// takes 15 % fewer instructions (24,979 -> 21,209, issue #13).
 #pragma once
 
 #include <boost/beast/http/field.hpp>
