@@ -2,6 +2,7 @@
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -57,6 +58,7 @@ struct RedisConnection::Link : std::enable_shared_from_this<Link> {
     bool armed = false;   // an async_wait for it is pending
   };
   bool connected = false;
+  std::size_t pending = 0;  // commands sent and not answered yet
   Interest read;
   Interest write;
 };
@@ -68,18 +70,29 @@ using Link = RedisConnection::Link;
 Link& LinkOf(void* data) { return *static_cast<Link*>(data); }
 Link& LinkOf(const redisAsyncContext* context) { return LinkOf(context->ev.data); }
 
+// A pending wait keeps its loop running, so an idle connection waits for nothing: reads only
+// while a reply is due (io_context::run() returns once the callers have their answers).
+bool Due(const Link& link, Link::Interest Link::*interest) {
+  return interest != &Link::read || link.pending > 0;
+}
+
 // Waits for the socket to become ready in one direction, then lets hiredis read or write, for
-// as long as hiredis wants that direction.
+// as long as hiredis wants that direction and it is due.
 void Arm(const std::shared_ptr<Link>& link, Link::Interest Link::*interest,
          asio::posix::descriptor_base::wait_type wait, void (*handle)(redisAsyncContext*)) {
   Link::Interest& state = (*link).*interest;
-  if (state.armed || !state.wanted || !link->context) return;
+  if (state.armed || !state.wanted || !link->context || !Due(*link, interest)) return;
   state.armed = true;
   link->socket.async_wait(wait, [link, interest, wait, handle](boost::system::error_code ec) {
     Link::Interest& now = (*link).*interest;
-    now.armed = false;
-    if (ec || !link->context || !now.wanted) return;
+    if (ec || !link->context || !now.wanted) {
+      now.armed = false;
+      return;
+    }
+    // Still marked armed while hiredis works: it asks for reads again before it hands out
+    // the replies, and only after them is it known whether another one is due.
     handle(link->context);
+    now.armed = false;
     Arm(link, interest, wait, handle);
   });
 }
@@ -138,9 +151,10 @@ struct Pending {
   bool finished = false;
 };
 
-void OnReply(redisAsyncContext* /*context*/, void* reply, void* data) {
+void OnReply(redisAsyncContext* context, void* reply, void* data) {
   const std::unique_ptr<std::shared_ptr<Pending>> holder(
       static_cast<std::shared_ptr<Pending>*>(data));
+  --LinkOf(context).pending;
   Pending& pending = **holder;
   if (pending.finished) return;  // its deadline already answered
   pending.finished = true;
@@ -169,6 +183,9 @@ bool Send(redisAsyncContext* context, const std::vector<std::string>& args,
     delete holder;
     return false;
   }
+  Link& link = LinkOf(context);
+  ++link.pending;
+  ArmRead(link.shared_from_this());
   return true;
 }
 
@@ -284,7 +301,15 @@ void RedisConnection::OnLinkGone(Link& link, bool was_connected) {
   warned_ = true;
 }
 
+void RedisConnection::NoticeIdleClose() {
+  const std::shared_ptr<Link> link = link_;
+  if (!link || !link->connected || link->pending > 0 || !link->context) return;
+  pollfd watch{link->context->c.fd, POLLIN, 0};
+  if (::poll(&watch, 1, 0) > 0) redisAsyncHandleRead(link->context);  // EOF: link_ is gone
+}
+
 void RedisConnection::Execute(const std::vector<std::string>& args, Callback done) {
+  NoticeIdleClose();
   if (!link_) {
     if (std::chrono::steady_clock::now() < retry_at_) {
       Fail(done, "Redis is unavailable (reconnecting)");

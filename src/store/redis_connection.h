@@ -45,8 +45,8 @@ struct RedisTimeouts {
 };
 
 // Thread-safety: none. Every call, and every callback, happens on the executor given at
-// construction (a single-threaded loop). Execute may be called while a connection is being
-// made: the command waits in hiredis' buffer and goes out once connected.
+// construction (a single-threaded loop, or a strand). Execute may be called while a connection is
+// being made: the command waits in hiredis' buffer and goes out once connected.
 class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
  public:
   using Callback = std::function<void(Result<RedisReply>)>;
@@ -66,6 +66,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   // Drops the connection; pending commands fail. Later commands connect again.
   void Close();
 
+  // Where every call must be made (the executor given at construction).
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+
   // Handed to hiredis' hooks; one per hiredis context (public for the C callbacks only).
   struct Link;
   // Called by hiredis when a context goes away.
@@ -79,6 +82,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   // even be started (the reason is logged).
   bool Connect();
   void Fail(const Callback& done, std::string what);
+  // Nothing reads an idle connection, so a close by Redis meanwhile shows only now: lets hiredis
+  // read what is there, so a closed connection is replaced before the next command goes out.
+  void NoticeIdleClose();
 
   boost::asio::any_io_executor executor_;
   const RedisEndpoint endpoint_;

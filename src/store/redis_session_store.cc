@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
@@ -150,20 +153,7 @@ return 1)lua"};
 RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const Clock& clock)
     : prefix_(std::move(options.prefix)),
       clock_(clock),
-      work_(asio::make_work_guard(io_)),
-      connection_(RedisConnection::Create(io_.get_executor(), std::move(options.endpoint),
-                                          options.timeouts)),
-      thread_([this] { io_.run(); }) {}
-
-RedisSessionStore::~RedisSessionStore() {
-  try {
-    asio::post(io_, [this] { connection_->Close(); });
-    work_.reset();
-    thread_.join();
-  } catch (...) {  // only out of memory or a broken thread library: nothing to save
-    std::terminate();
-  }
-}
+      connections_(std::move(options.endpoint), options.timeouts) {}
 
 std::string RedisSessionStore::Key(const std::string& key, const char* kind) const {
   std::string out;
@@ -174,24 +164,23 @@ std::string RedisSessionStore::Key(const std::string& key, const char* kind) con
 std::string RedisSessionStore::SessionKey(const std::string& key) const { return Key(key, "s"); }
 
 awaitable<Result<RedisReply>> RedisSessionStore::Command(std::vector<std::string> args) {
+  const asio::any_io_executor caller = co_await asio::this_coro::executor;
+  const std::shared_ptr<RedisConnection> connection = connections_.For(caller);
   Result<RedisReply> reply =
       co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<RedisReply>)>(
-          [this](auto handler, std::vector<std::string> command) {
-            // The caller's loop keeps running while Redis answers; the answer is posted back.
-            // The guard and the handler move along with the answer, so nothing of the caller's
-            // is left on this side (its loop may be gone once it has the answer).
-            auto caller = asio::make_work_guard(handler);
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            asio::post(io_, [this, command = std::move(command), shared = std::move(shared),
-                             caller = std::move(caller)]() mutable {
-              connection_->Execute(
-                  command, [shared = std::move(shared),
-                            caller = std::move(caller)](Result<RedisReply> answer) mutable {
-                    auto executor = caller.get_executor();
-                    asio::post(executor, [shared = std::move(shared), caller = std::move(caller),
-                                          answer = std::move(answer)]() mutable {
-                      std::move (*shared)(std::move(answer));
-                    });
+          [&connection](auto handler, std::vector<std::string> command) {
+            asio::dispatch(connection->executor(), [connection, command = std::move(command),
+                                                    handler = std::move(handler)]() mutable {
+              auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+              connection->Execute(
+                  command, [shared = std::move(shared)](Result<RedisReply> answer) mutable {
+                    // Posted, not called: the caller resumes on its own executor, outside
+                    // hiredis' read callback.
+                    auto executor = asio::get_associated_executor(*shared);
+                    asio::post(executor,
+                               [shared = std::move(shared), answer = std::move(answer)]() mutable {
+                                 std::move (*shared)(std::move(answer));
+                               });
                   });
             });
           },

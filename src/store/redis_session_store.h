@@ -2,15 +2,12 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/clock.h"
 #include "store/redis_connection.h"
+#include "store/redis_loop_connections.h"
 #include "store/session_store.h"
 
 namespace spotauth::store {
@@ -33,15 +30,14 @@ struct RedisStoreOptions {
 // Lua script, so it is atomic in Redis. CreateSession's script also touches the user's other
 // sessions, so it is the one operation that Redis Cluster would refuse (see docs/redis.md).
 //
-// Threading: the store has its own I/O thread with one pipelined connection; callers on any
-// loop hand it their command and are resumed on their own loop with the reply. No thread
+// Threading: each event loop that calls the store gets its own pipelined connection
+// (RedisLoopConnections), so a command and its reply stay on the caller's loop and no thread
 // ever blocks on Redis. While Redis is away, calls fail with kStore within the deadline.
 class RedisSessionStore final : public SessionStore {
  public:
   // Connects in the background: a Redis that is down at start-up is an error per call (and a
   // 503 from /readyz), not a refusal to start.
   RedisSessionStore(RedisStoreOptions options, const Clock& clock);
-  ~RedisSessionStore() override;
   RedisSessionStore(const RedisSessionStore&) = delete;
   RedisSessionStore& operator=(const RedisSessionStore&) = delete;
 
@@ -64,7 +60,7 @@ class RedisSessionStore final : public SessionStore {
   struct Script;  // a Lua script and its SHA-1 (redis_session_store.cc)
 
  private:
-  // One command on the I/O thread; an error reply becomes kStore.
+  // One command on the caller's loop's connection; an error reply becomes kStore.
   boost::asio::awaitable<Result<RedisReply>> Command(std::vector<std::string> args);
   // EVALSHA, and EVAL when Redis does not know the script yet (after a restart).
   boost::asio::awaitable<Result<RedisReply>> RunScript(const Script& script,
@@ -75,10 +71,7 @@ class RedisSessionStore final : public SessionStore {
 
   const std::string prefix_;
   const Clock& clock_;
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::shared_ptr<RedisConnection> connection_;  // used on io_'s thread only
-  std::thread thread_;
+  RedisLoopConnections connections_;
 };
 
 }  // namespace spotauth::store

@@ -5,7 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <chrono>
+#include <future>
+#include <sstream>
 #include <thread>
 
 #include "store/open_session_store.h"
@@ -55,6 +62,40 @@ INSTANTIATE_TEST_SUITE_P(Redis, SessionStoreConformance,
 
 Session MakeSession(const Clock& clock, std::chrono::milliseconds lifetime = 1h) {
   return Session{"alice", "Alice", "sealed", clock.Now(), clock.Now() + lifetime};
+}
+
+// The store's connections to `server`: every client but the one that asks.
+int StoreConnections(const RedisServer& server) {
+  std::istringstream lines(server.Command({"CLIENT", "LIST"}));
+  int count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.find("cmd=client") == std::string::npos) ++count;
+  }
+  return count;
+}
+
+// Redis notices a close asynchronously: waits up to 3 s for the count to become `want`.
+bool StoreConnectionsBecome(const RedisServer& server, int want) {
+  const auto until = std::chrono::steady_clock::now() + 3s;
+  while (StoreConnections(server) != want) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+// Runs `call` on `loop` (which another thread runs) and waits for its answer.
+template <class T>
+T CallOn(boost::asio::io_context& loop, boost::asio::awaitable<T> call) {
+  return boost::asio::co_spawn(loop, std::move(call), boost::asio::use_future).get();
+}
+
+boost::asio::awaitable<void> CreateAndRead(SessionStore& store, std::string key, Session session,
+                                           std::atomic<int>& good) {
+  const std::string user = session.user_id;
+  auto created = co_await store.CreateSession(key, std::move(session), 10);
+  auto got = co_await store.GetSession(key);
+  if (created && got && *got && (*got)->user_id == user) ++good;
 }
 
 class RedisSessionStoreTest : public ::testing::Test {
@@ -193,6 +234,98 @@ TEST_F(RedisSessionStoreTest, AStalledRedisFailsEachCallWithinTheDeadline) {
   auto got = GetWhenBack(*store, "abc");
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_TRUE(got->has_value());
+}
+
+TEST_F(RedisSessionStoreTest, EachLoopHasItsOwnConnectionForAsLongAsTheLoopLives) {
+  StartRedis();
+  auto store = MakeStore();
+  boost::asio::io_context first;
+  boost::asio::io_context second;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(RunAwaitable(first, store->Ping()));
+    ASSERT_TRUE(RunAwaitable(second, store->Ping()));
+  }
+  EXPECT_EQ(StoreConnections(*server_), 2);  // one per loop, kept from call to call
+  {
+    boost::asio::io_context third;
+    ASSERT_TRUE(RunAwaitable(third, store->Ping()));
+    EXPECT_EQ(StoreConnections(*server_), 3);
+  }
+  EXPECT_TRUE(StoreConnectionsBecome(*server_, 2));  // the loop's end closed its connection
+  ASSERT_TRUE(RunAwaitable(first, store->Ping()));
+  EXPECT_EQ(StoreConnections(*server_), 2);
+}
+
+TEST_F(RedisSessionStoreTest, TheStoresEndClosesItsConnectionsWhileTheLoopRunsOn) {
+  StartRedis();
+  boost::asio::io_context loop;
+  auto work = boost::asio::make_work_guard(loop);
+  std::thread runner([&loop] { loop.run(); });
+  auto store = MakeStore();
+  ASSERT_TRUE(CallOn(loop, store->CreateSession("abc", MakeSession(clock_), 10)));
+  EXPECT_EQ(StoreConnections(*server_), 1);
+  store.reset();
+  EXPECT_TRUE(StoreConnectionsBecome(*server_, 0));
+  auto next = MakeStore();  // the loop serves a new store with a new connection
+  auto got = CallOn(loop, next->GetSession("abc"));
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_TRUE(got->has_value());
+  EXPECT_EQ(StoreConnections(*server_), 1);
+  next.reset();
+  work.reset();
+  runner.join();  // and, with nothing left to do, the loop ends
+}
+
+TEST_F(RedisSessionStoreTest, ALoopEndsOnceItsCallsAreAnswered) {
+  StartRedis();
+  auto store = MakeStore();
+  boost::asio::io_context loop;
+  std::atomic<int> good{0};
+  boost::asio::co_spawn(loop, CreateAndRead(*store, "abc", MakeSession(clock_), good),
+                        boost::asio::detached);
+  // An idle connection must not keep run() going (as a pending read would).
+  auto ran = std::async(std::launch::async, [&loop] { loop.run(); });
+  const bool ended = ran.wait_for(5s) == std::future_status::ready;
+  if (!ended) loop.stop();
+  EXPECT_TRUE(ended) << "run() went on after the last answer";
+  EXPECT_EQ(good, 1);
+  EXPECT_EQ(StoreConnections(*server_), 1);  // ended, yet kept for the loop's next call
+  boost::asio::co_spawn(loop, CreateAndRead(*store, "def", MakeSession(clock_), good),
+                        boost::asio::detached);
+  loop.restart();
+  loop.run();
+  EXPECT_EQ(good, 2);
+}
+
+TEST_F(RedisSessionStoreTest, AConnectionRedisClosedWhileIdleIsReplacedWithoutFailingACall) {
+  StartRedis();
+  auto store = MakeStore();
+  boost::asio::io_context loop;
+  ASSERT_TRUE(RunAwaitable(loop, store->CreateSession("abc", MakeSession(clock_), 10)));
+  EXPECT_EQ(server_->Command({"CLIENT", "KILL", "TYPE", "normal"}), "1");
+  ASSERT_TRUE(StoreConnectionsBecome(*server_, 0));
+  auto got = RunAwaitable(loop, store->GetSession("abc"));
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_TRUE(got->has_value());
+}
+
+TEST_F(RedisSessionStoreTest, ALoopThatSeveralThreadsRunIsServedSafely) {
+  StartRedis();
+  auto store = MakeStore();
+  boost::asio::io_context loop;
+  std::atomic<int> good{0};
+  constexpr int kCalls = 300;
+  for (int i = 0; i < kCalls; ++i) {
+    const std::string n = std::to_string(i);
+    Session session{"user" + n, "User " + n, "sealed", clock_.Now(), clock_.Now() + 1h};
+    boost::asio::co_spawn(loop, CreateAndRead(*store, "k" + n, std::move(session), good),
+                          boost::asio::detached);
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) threads.emplace_back([&loop] { loop.run(); });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(good, kCalls);
+  EXPECT_EQ(StoreConnections(*server_), 1);  // one loop, one connection, on a strand
 }
 
 TEST_F(RedisSessionStoreTest, OpenSessionStoreOpensARedisLocation) {
