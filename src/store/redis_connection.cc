@@ -7,44 +7,24 @@
 
 #include <algorithm>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+
+#include "store/redis_command.h"
 
 namespace spotauth::store {
 
 namespace asio = boost::asio;
 
-RedisReply RedisReply::From(const redisReply& reply) {
-  RedisReply out;
-  switch (reply.type) {
-    case REDIS_REPLY_INTEGER:
-      out.type = Type::kInteger;
-      out.integer = reply.integer;
-      break;
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-      out.type = reply.type == REDIS_REPLY_STRING   ? Type::kString
-                 : reply.type == REDIS_REPLY_STATUS ? Type::kStatus
-                                                    : Type::kError;
-      out.text.assign(reply.str, reply.len);
-      break;
-    case REDIS_REPLY_ARRAY:
-      out.type = Type::kArray;
-      out.elements.reserve(reply.elements);
-      for (std::size_t i = 0; i < reply.elements; ++i) {
-        out.elements.push_back(From(*reply.element[i]));
-      }
-      break;
-    default:
-      out.type = Type::kNil;
-  }
-  return out;
-}
-
 // hiredis owns the socket; Asio only waits for it to be readable or writable and tells
 // hiredis. Async handlers hold the Link, hiredis' hooks get its address.
 struct RedisConnection::Link : std::enable_shared_from_this<Link> {
-  explicit Link(const asio::any_io_executor& executor)
-      : socket(executor), connect_deadline(executor) {}
+  Link(const asio::any_io_executor& executor, std::chrono::milliseconds timeout)
+      : socket(executor),
+        connect_deadline(executor),
+        command_deadline(executor),
+        command_timeout(timeout) {}
   ~Link() {
     if (socket.is_open()) (void)socket.release();  // hiredis closes the descriptor
   }
@@ -58,9 +38,15 @@ struct RedisConnection::Link : std::enable_shared_from_this<Link> {
     bool armed = false;   // an async_wait for it is pending
   };
   bool connected = false;
-  std::size_t pending = 0;  // commands sent and not answered yet
   Interest read;
   Interest write;
+  // When each command sent and not answered yet is due, oldest first: replies come in order, so
+  // one timer, set for the oldest, watches them all.
+  std::deque<std::chrono::steady_clock::time_point> due;
+  asio::steady_timer command_deadline;
+  const std::chrono::milliseconds command_timeout;
+  bool deadline_armed = false;
+  bool timed_out = false;  // dropped because Redis did not answer in time
 };
 
 namespace {
@@ -73,7 +59,7 @@ Link& LinkOf(const redisAsyncContext* context) { return LinkOf(context->ev.data)
 // A pending wait keeps its loop running, so an idle connection waits for nothing: reads only
 // while a reply is due (io_context::run() returns once the callers have their answers).
 bool Due(const Link& link, Link::Interest Link::*interest) {
-  return interest != &Link::read || link.pending > 0;
+  return interest != &Link::read || !link.due.empty();
 }
 
 // Waits for the socket to become ready in one direction, then lets hiredis read or write, for
@@ -124,6 +110,8 @@ void Cleanup(void* data) {
   link->context = nullptr;
   if (link->socket.is_open()) (void)link->socket.release();  // also cancels the waits
   link->connect_deadline.cancel();
+  link->deadline_armed = false;
+  link->command_deadline.cancel();
   if (auto owner = link->owner.lock()) owner->OnLinkGone(*link, link->connected);
 }
 
@@ -142,50 +130,57 @@ void OnDisconnect(const redisAsyncContext* context, int status) {
   if (status != REDIS_OK) spdlog::debug("redis: disconnected: {}", context->errstr);
 }
 
-struct Pending {
-  explicit Pending(const asio::any_io_executor& executor, RedisConnection::Callback callback)
-      : done(std::move(callback)), deadline(executor) {}
-  RedisConnection::Callback done;
-  asio::steady_timer deadline;
-  std::weak_ptr<Link> link;
-  bool finished = false;
-};
+// Waits for the oldest unanswered command's deadline; past it, Redis is taken as stuck and the
+// connection dropped (every pending command fails, the next one connects again). The timer is
+// left running when a reply comes (a newer command is due later), but not once none is
+// pending, so an idle connection keeps its loop running no more than it reads.
+void ArmDeadline(const std::shared_ptr<Link>& link) {
+  if (link->deadline_armed || link->due.empty() || !link->context) return;
+  link->deadline_armed = true;
+  link->command_deadline.expires_at(link->due.front());
+  link->command_deadline.async_wait([link](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: whoever cancelled cleared `deadline_armed`
+    link->deadline_armed = false;
+    if (!link->context) return;
+    if (!link->due.empty() && link->due.front() <= std::chrono::steady_clock::now()) {
+      link->timed_out = true;
+      redisAsyncFree(link->context);
+      return;
+    }
+    ArmDeadline(link);
+  });
+}
 
 void OnReply(redisAsyncContext* context, void* reply, void* data) {
-  const std::unique_ptr<std::shared_ptr<Pending>> holder(
-      static_cast<std::shared_ptr<Pending>*>(data));
-  --LinkOf(context).pending;
-  Pending& pending = **holder;
-  if (pending.finished) return;  // its deadline already answered
-  pending.finished = true;
-  pending.deadline.cancel();
-  if (reply == nullptr) {
-    pending.done(MakeError(ErrorCode::kStore, "the connection to Redis was lost"));
+  const std::unique_ptr<RedisReplyHandler> done(static_cast<RedisReplyHandler*>(data));
+  Link& link = LinkOf(context);
+  if (!link.due.empty()) link.due.pop_front();
+  if (link.due.empty() && link.deadline_armed) {
+    link.deadline_armed = false;
+    link.command_deadline.cancel();
+  }
+  if (reply != nullptr) {
+    (*done)(static_cast<const redisReply*>(reply));
+  } else if (link.timed_out) {
+    (*done)(MakeError(ErrorCode::kStore, "Redis did not answer in time"));
   } else {
-    pending.done(RedisReply::From(*static_cast<const redisReply*>(reply)));
+    (*done)(MakeError(ErrorCode::kStore, "the connection to Redis was lost"));
   }
 }
 
-// Queues `args` on the context; false when hiredis refuses (the context is going away).
-bool Send(redisAsyncContext* context, const std::vector<std::string>& args,
-          std::shared_ptr<Pending> pending) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (const std::string& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
-  auto* holder = new std::shared_ptr<Pending>(std::move(pending));
-  if (redisAsyncCommandArgv(context, OnReply, holder, static_cast<int>(args.size()), argv.data(),
-                            lengths.data()) != REDIS_OK) {
-    delete holder;
+// Queues a command on the context; false (and `done` untouched) when hiredis refuses (the
+// context is going away).
+bool Send(redisAsyncContext* context, std::string_view command,
+          std::unique_ptr<RedisReplyHandler>& done) {
+  if (redisAsyncFormattedCommand(context, OnReply, done.get(), command.data(), command.size()) !=
+      REDIS_OK) {
     return false;
   }
-  Link& link = LinkOf(context);
-  ++link.pending;
-  ArmRead(link.shared_from_this());
+  (void)done.release();  // hiredis hands it back to OnReply
+  const std::shared_ptr<Link> link = LinkOf(context).shared_from_this();
+  link->due.push_back(std::chrono::steady_clock::now() + link->command_timeout);
+  ArmDeadline(link);
+  ArmRead(link);
   return true;
 }
 
@@ -211,10 +206,6 @@ void RedisConnection::Close() {
   redisAsyncFree(link->context);
 }
 
-void RedisConnection::Fail(const Callback& done, std::string what) {
-  done(MakeError(ErrorCode::kStore, std::move(what)));
-}
-
 bool RedisConnection::Connect() {
   redisAsyncContext* context = endpoint_.unix_path.empty()
                                    ? redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port)
@@ -227,7 +218,7 @@ bool RedisConnection::Connect() {
     if (context) redisAsyncFree(context);
     return false;
   }
-  auto link = std::make_shared<Link>(executor_);
+  auto link = std::make_shared<Link>(executor_, timeouts_.command);
   link->owner = weak_from_this();
   link->context = context;
   boost::system::error_code ec;
@@ -258,22 +249,27 @@ bool RedisConnection::Connect() {
 
   // Sent first on every connection, so every command after them runs authenticated and on
   // the right database. A refusal shows in the log and in the commands' own error replies.
-  auto check = [](std::string what) {
-    return [what = std::move(what)](Result<RedisReply> reply) {
-      if (reply && reply->type == RedisReply::Type::kError) {
-        spdlog::error("redis: {} refused: {}", what, reply->text);
+  auto check = [](const char* what) {
+    return MakeRedisReplyHandler([what](Result<const redisReply*> reply) {
+      if (reply && (*reply)->type == REDIS_REPLY_ERROR) {
+        spdlog::error("redis: {} refused: {}", what,
+                      std::string_view((*reply)->str, (*reply)->len));
       }
-    };
+    });
   };
   if (!endpoint_.password.empty()) {
-    std::vector<std::string> auth{"AUTH"};
-    if (!endpoint_.username.empty()) auth.push_back(endpoint_.username);
-    auth.push_back(endpoint_.password);
-    Send(context, auth, std::make_shared<Pending>(executor_, check("AUTH")));
+    RedisCommand auth;
+    auth.Arg("AUTH");
+    if (!endpoint_.username.empty()) auth.Arg(endpoint_.username);
+    auth.Arg(endpoint_.password);
+    auto done = check("AUTH");
+    Send(context, std::move(auth).Take(), done);
   }
   if (endpoint_.database != 0) {
-    Send(context, {"SELECT", std::to_string(endpoint_.database)},
-         std::make_shared<Pending>(executor_, check("SELECT")));
+    RedisCommand select;
+    select.Arg("SELECT").Arg(std::int64_t{endpoint_.database});
+    auto done = check("SELECT");
+    Send(context, std::move(select).Take(), done);
   }
   return true;
 }
@@ -303,38 +299,25 @@ void RedisConnection::OnLinkGone(Link& link, bool was_connected) {
 
 void RedisConnection::NoticeIdleClose() {
   const std::shared_ptr<Link> link = link_;
-  if (!link || !link->connected || link->pending > 0 || !link->context) return;
+  if (!link || !link->connected || !link->due.empty() || !link->context) return;
   pollfd watch{link->context->c.fd, POLLIN, 0};
   if (::poll(&watch, 1, 0) > 0) redisAsyncHandleRead(link->context);  // EOF: link_ is gone
 }
 
-void RedisConnection::Execute(const std::vector<std::string>& args, Callback done) {
+void RedisConnection::Execute(std::string_view command, std::unique_ptr<RedisReplyHandler> done) {
   NoticeIdleClose();
   if (!link_) {
     if (std::chrono::steady_clock::now() < retry_at_) {
-      Fail(done, "Redis is unavailable (reconnecting)");
+      (*done)(MakeError(ErrorCode::kStore, "Redis is unavailable (reconnecting)"));
       return;
     }
     if (!Connect()) {
-      Fail(done, "cannot connect to Redis");
+      (*done)(MakeError(ErrorCode::kStore, "cannot connect to Redis"));
       return;
     }
   }
-  auto pending = std::make_shared<Pending>(executor_, std::move(done));
-  pending->link = link_;
-  pending->deadline.expires_after(timeouts_.command);
-  pending->deadline.async_wait([pending](boost::system::error_code ec) {
-    if (ec || pending->finished) return;
-    pending->finished = true;
-    pending->done(MakeError(ErrorCode::kStore, "Redis did not answer in time"));
-    // The replies on this connection are now out of step with what callers wait for, and
-    // Redis may be stuck: drop it; the next command connects again.
-    if (auto link = pending->link.lock(); link && link->context) redisAsyncFree(link->context);
-  });
-  if (!Send(link_->context, args, pending)) {
-    pending->finished = true;
-    pending->deadline.cancel();
-    Fail(pending->done, "the connection to Redis is closing");
+  if (!Send(link_->context, command, done)) {
+    (*done)(MakeError(ErrorCode::kStore, "the connection to Redis is closing"));
   }
 }
 

@@ -6,10 +6,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -18,15 +17,23 @@ struct redisReply;
 
 namespace spotauth::store {
 
-// A reply, copied out of hiredis' buffers.
-struct RedisReply {
-  enum class Type { kNil, kInteger, kString, kStatus, kError, kArray } type = Type::kNil;
-  long long integer = 0;
-  std::string text;  // kString, kStatus, kError
-  std::vector<RedisReply> elements;
-
-  static RedisReply From(const redisReply& reply);
+// Gets a command's answer, exactly once: hiredis' reply (an error reply is a reply; valid only
+// during the call, so read it there), or kStore when there is none.
+class RedisReplyHandler {
+ public:
+  virtual ~RedisReplyHandler() = default;
+  virtual void operator()(Result<const redisReply*> reply) = 0;
 };
+
+template <class F>
+std::unique_ptr<RedisReplyHandler> MakeRedisReplyHandler(F f) {
+  struct Handler final : RedisReplyHandler {
+    explicit Handler(F function) : f(std::move(function)) {}
+    void operator()(Result<const redisReply*> reply) override { f(std::move(reply)); }
+    F f;
+  };
+  return std::make_unique<Handler>(std::move(f));
+}
 
 struct RedisEndpoint {
   std::string host;  // TCP, when unix_path is empty
@@ -49,19 +56,17 @@ struct RedisTimeouts {
 // being made: the command waits in hiredis' buffer and goes out once connected.
 class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
  public:
-  using Callback = std::function<void(Result<RedisReply>)>;
-
   static std::shared_ptr<RedisConnection> Create(boost::asio::any_io_executor executor,
                                                  RedisEndpoint endpoint, RedisTimeouts timeouts);
   ~RedisConnection();
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
 
-  // Sends one command (binary-safe arguments) and calls `done` exactly once, on the executor:
-  // with the reply (an error reply is a reply, not an error), or with kStore when Redis cannot
-  // be reached, the connection drops, or no reply comes within the command deadline. While
-  // Redis is away and the next attempt to reconnect is not due, `done` fails at once.
-  void Execute(const std::vector<std::string>& args, Callback done);
+  // Sends one command (RESP, as RedisCommand writes it) and hands `done` the reply, on the
+  // executor; kStore when Redis cannot be reached, the connection drops, or no reply comes
+  // within the command deadline. While Redis is away and the next attempt to reconnect is not
+  // due, `done` fails at once.
+  void Execute(std::string_view command, std::unique_ptr<RedisReplyHandler> done);
 
   // Drops the connection; pending commands fail. Later commands connect again.
   void Close();
@@ -81,7 +86,6 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   // A context for the endpoint, with AUTH and SELECT queued first; false when it could not
   // even be started (the reason is logged).
   bool Connect();
-  void Fail(const Callback& done, std::string what);
   // Nothing reads an idle connection, so a close by Redis meanwhile shows only now: lets hiredis
   // read what is there, so a closed connection is replaced before the next command goes out.
   void NoticeIdleClose();

@@ -1,5 +1,6 @@
 #include "store/redis_session_store.h"
 
+#include <hiredis/hiredis.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -11,14 +12,15 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
+#include <cstdint>
 
 #include "core/encoding.h"
+#include "store/redis_command.h"
 
 namespace spotauth::store {
 
 namespace asio = boost::asio;
 using asio::awaitable;
-using Type = RedisReply::Type;
 
 struct RedisSessionStore::Script {
   explicit Script(std::string body_in) : body(std::move(body_in)) {
@@ -37,14 +39,16 @@ namespace {
 // Lua numbers, exact to well under a microsecond.
 std::string Ticks(TimePoint t) { return std::to_string(t.time_since_epoch().count()); }
 
-std::optional<TimePoint> ParseTicks(const RedisReply& reply) {
-  if (reply.type != Type::kString) return std::nullopt;
+std::optional<TimePoint> ParseTicks(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_STRING) return std::nullopt;
   TimePoint::rep value{};
-  const char* end = reply.text.data() + reply.text.size();
-  auto [ptr, ec] = std::from_chars(reply.text.data(), end, value);
+  const char* end = reply.str + reply.len;
+  auto [ptr, ec] = std::from_chars(reply.str, end, value);
   if (ec != std::errc() || ptr != end) return std::nullopt;
   return TimePoint{TimePoint::duration{value}};
 }
+
+std::string_view Text(const redisReply& reply) { return {reply.str, reply.len}; }
 
 // Redis forgets a key when the store's clock says it expired: the time left, at least 1 ms.
 std::string TtlMs(TimePoint until, TimePoint now) {
@@ -60,17 +64,30 @@ std::vector<std::string> SessionFields(Session session, TimePoint now) {
           TtlMs(session.expires_at, now)};
 }
 
-Result<bool> AsFlag(const Result<RedisReply>& reply) {
-  SPOTAUTH_TRY(reply);
-  if (reply->type != Type::kInteger) {
+Result<bool> AsFlag(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_INTEGER) {
     return MakeError(ErrorCode::kStore, "Redis answered a script with an unexpected type");
   }
-  return reply->integer == 1;
+  return reply.integer == 1;
 }
 
-Result<void> AsDone(const Result<RedisReply>& reply) {
-  SPOTAUTH_TRY(reply);
-  return {};
+Result<bool> AsDone(const redisReply& /*reply*/) { return true; }
+
+// HMGET u n t c e of a session, without judging its expiry (the caller's clock does).
+Result<std::optional<Session>> AsSession(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 5) {
+    return MakeError(ErrorCode::kStore, "Redis answered HMGET with an unexpected shape");
+  }
+  const redisReply* const* f = reply.element;
+  if (f[0]->type == REDIS_REPLY_NIL) return std::nullopt;  // absent (or expired by Redis)
+  const auto created = ParseTicks(*f[3]);
+  const auto expires = ParseTicks(*f[4]);
+  if (f[0]->type != REDIS_REPLY_STRING || f[1]->type != REDIS_REPLY_STRING ||
+      f[2]->type != REDIS_REPLY_STRING || !created || !expires) {
+    return MakeError(ErrorCode::kStore, "a session in Redis is malformed");
+  }
+  return Session{std::string(Text(*f[0])), std::string(Text(*f[1])), std::string(Text(*f[2])),
+                 *created, *expires};
 }
 
 // Writes a session's fields; KEYS[1] the session.
@@ -163,47 +180,53 @@ std::string RedisSessionStore::Key(const std::string& key, const char* kind) con
 
 std::string RedisSessionStore::SessionKey(const std::string& key) const { return Key(key, "s"); }
 
-awaitable<Result<RedisReply>> RedisSessionStore::Command(std::vector<std::string> args) {
+template <class T, class Parse>
+awaitable<Result<T>> RedisSessionStore::Command(std::string command, Parse parse) {
   const asio::any_io_executor caller = co_await asio::this_coro::executor;
   const std::shared_ptr<RedisConnection> connection = connections_.For(caller);
-  Result<RedisReply> reply =
-      co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<RedisReply>)>(
-          [&connection](auto handler, std::vector<std::string> command) {
-            asio::dispatch(connection->executor(), [connection, command = std::move(command),
-                                                    handler = std::move(handler)]() mutable {
-              auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-              connection->Execute(
-                  command, [shared = std::move(shared)](Result<RedisReply> answer) mutable {
-                    // Posted, not called: the caller resumes on its own executor, outside
-                    // hiredis' read callback.
-                    auto executor = asio::get_associated_executor(*shared);
-                    asio::post(executor,
-                               [shared = std::move(shared), answer = std::move(answer)]() mutable {
-                                 std::move (*shared)(std::move(answer));
-                               });
-                  });
-            });
-          },
-          asio::use_awaitable, std::move(args));
-  if (reply && reply->type == Type::kError) {
-    co_return MakeError(ErrorCode::kStore, "Redis refused a command: " + reply->text);
-  }
-  co_return reply;
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<T>)>(
+      [&connection, &parse](auto handler, std::string text) {
+        asio::dispatch(connection->executor(), [connection, parse, text = std::move(text),
+                                                handler = std::move(handler)]() mutable {
+          connection->Execute(
+              text, MakeRedisReplyHandler([parse, handler = std::move(handler)](
+                                              Result<const redisReply*> reply) mutable {
+                Result<T> answer = MakeError(ErrorCode::kStore, "");
+                if (!reply) {
+                  answer = tl::unexpected(std::move(reply.error()));
+                } else if ((*reply)->type == REDIS_REPLY_ERROR) {
+                  answer = MakeError(ErrorCode::kStore,
+                                     "Redis refused a command: " + std::string(Text(**reply)));
+                } else {
+                  answer = parse(**reply);
+                }
+                // Posted, not called: the caller resumes on its own executor, outside hiredis'
+                // read callback.
+                auto executor = asio::get_associated_executor(handler);
+                asio::post(executor,
+                           [handler = std::move(handler), answer = std::move(answer)]() mutable {
+                             std::move(handler)(std::move(answer));
+                           });
+              }));
+        });
+      },
+      asio::use_awaitable, std::move(command));
 }
 
-awaitable<Result<RedisReply>> RedisSessionStore::RunScript(const Script& script,
-                                                           std::vector<std::string> keys,
-                                                           std::vector<std::string> args) {
-  std::vector<std::string> command{"EVALSHA", script.sha1, std::to_string(keys.size())};
-  command.insert(command.end(), std::make_move_iterator(keys.begin()),
-                 std::make_move_iterator(keys.end()));
-  command.insert(command.end(), std::make_move_iterator(args.begin()),
-                 std::make_move_iterator(args.end()));
-  auto reply = co_await Command(command);
+template <class T, class Parse>
+awaitable<Result<T>> RedisSessionStore::RunScript(const Script& script,
+                                                  std::vector<std::string> keys,
+                                                  std::vector<std::string> args, Parse parse) {
+  const auto call = [&](std::string_view verb, std::string_view script_or_sha1) {
+    RedisCommand command;
+    command.Arg(verb).Arg(script_or_sha1).Arg(static_cast<std::int64_t>(keys.size()));
+    for (const std::string& key : keys) command.Arg(key);
+    for (const std::string& arg : args) command.Arg(arg);
+    return std::move(command).Take();
+  };
+  auto reply = co_await Command<T>(call("EVALSHA", script.sha1), parse);
   if (!reply && reply.error().message.find("NOSCRIPT") != std::string::npos) {
-    command[0] = "EVAL";
-    command[1] = script.body;
-    reply = co_await Command(std::move(command));
+    reply = co_await Command<T>(call("EVAL", script.body), parse);
   }
   co_return reply;
 }
@@ -212,7 +235,7 @@ awaitable<Result<bool>> RedisSessionStore::UseState(std::string key, TimePoint e
   const TimePoint now = clock_.Now();
   std::vector<std::string> keys{Key(key, "state")};
   std::vector<std::string> args{Ticks(expires_at), Ticks(now), TtlMs(expires_at, now)};
-  co_return AsFlag(co_await RunScript(kUseState, std::move(keys), std::move(args)));
+  co_return co_await RunScript<bool>(kUseState, std::move(keys), std::move(args), AsFlag);
 }
 
 awaitable<Result<void>> RedisSessionStore::CreateSession(std::string key, Session session,
@@ -221,45 +244,40 @@ awaitable<Result<void>> RedisSessionStore::CreateSession(std::string key, Sessio
   std::vector<std::string> keys{SessionKey(key), Key("user:" + session.user_id, "sessions")};
   std::vector<std::string> args = SessionFields(std::move(session), now);
   args.insert(args.end(), {std::to_string(max_per_user), std::move(key), prefix_});
-  co_return AsDone(co_await RunScript(kCreate, std::move(keys), std::move(args)));
+  SPOTAUTH_CO_TRY(co_await RunScript<bool>(kCreate, std::move(keys), std::move(args), AsDone));
+  co_return Result<void>{};
 }
 
 awaitable<Result<bool>> RedisSessionStore::UpdateSession(std::string key, Session session) {
   const TimePoint now = clock_.Now();
   std::vector<std::string> keys{SessionKey(key)};
   std::vector<std::string> args = SessionFields(std::move(session), now);
-  co_return AsFlag(co_await RunScript(kUpdate, std::move(keys), std::move(args)));
+  co_return co_await RunScript<bool>(kUpdate, std::move(keys), std::move(args), AsFlag);
 }
 
 awaitable<Result<std::optional<Session>>> RedisSessionStore::GetSession(std::string key) {
-  std::vector<std::string> command{"HMGET", SessionKey(key), "u", "n", "t", "c", "e"};
-  SPOTAUTH_CO_TRY_ASSIGN(RedisReply reply, co_await Command(std::move(command)));
-  if (reply.type != Type::kArray || reply.elements.size() != 5) {
-    co_return MakeError(ErrorCode::kStore, "Redis answered HMGET with an unexpected shape");
-  }
-  auto& f = reply.elements;
-  if (f[0].type == Type::kNil) co_return std::nullopt;  // absent (or expired by Redis)
-  const auto created = ParseTicks(f[3]);
-  const auto expires = ParseTicks(f[4]);
-  if (f[1].type != Type::kString || f[2].type != Type::kString || !created || !expires) {
-    co_return MakeError(ErrorCode::kStore, "a session in Redis is malformed");
-  }
-  if (*expires <= clock_.Now()) co_return std::nullopt;
-  co_return Session{std::move(f[0].text), std::move(f[1].text), std::move(f[2].text), *created,
-                    *expires};
+  RedisCommand command;
+  command.Arg("HMGET").Arg({prefix_, "{", key, "}:s"}).Arg("u").Arg("n").Arg("t").Arg("c").Arg("e");
+  SPOTAUTH_CO_TRY_ASSIGN(std::optional<Session> session, co_await Command<std::optional<Session>>(
+                                                             std::move(command).Take(), AsSession));
+  if (session && session->expires_at <= clock_.Now()) co_return std::nullopt;
+  co_return session;
 }
 
 awaitable<Result<void>> RedisSessionStore::TouchSession(std::string key, TimePoint expires_at) {
   const TimePoint now = clock_.Now();
   std::vector<std::string> keys{SessionKey(key)};
   std::vector<std::string> args{Ticks(expires_at), Ticks(now), TtlMs(expires_at, now)};
-  co_return AsDone(co_await RunScript(kTouch, std::move(keys), std::move(args)));
+  SPOTAUTH_CO_TRY(co_await RunScript<bool>(kTouch, std::move(keys), std::move(args), AsDone));
+  co_return Result<void>{};
 }
 
 awaitable<Result<void>> RedisSessionStore::DeleteSession(std::string key) {
   // The user's index keeps the key until their next login prunes it.
-  std::vector<std::string> command{"DEL", SessionKey(key)};
-  co_return AsDone(co_await Command(std::move(command)));
+  RedisCommand command;
+  command.Arg("DEL").Arg({prefix_, "{", key, "}:s"});
+  SPOTAUTH_CO_TRY(co_await Command<bool>(std::move(command).Take(), AsDone));
+  co_return Result<void>{};
 }
 
 awaitable<Result<bool>> RedisSessionStore::TryLock(std::string key, std::string owner,
@@ -267,37 +285,53 @@ awaitable<Result<bool>> RedisSessionStore::TryLock(std::string key, std::string 
   const TimePoint now = clock_.Now();
   std::vector<std::string> keys{Key(key, "lease")};
   std::vector<std::string> args{std::move(owner), Ticks(until), Ticks(now), TtlMs(until, now)};
-  co_return AsFlag(co_await RunScript(kTryLock, std::move(keys), std::move(args)));
+  co_return co_await RunScript<bool>(kTryLock, std::move(keys), std::move(args), AsFlag);
 }
 
 awaitable<Result<void>> RedisSessionStore::Unlock(std::string key, std::string owner) {
   std::vector<std::string> keys{Key(key, "lease")};
   std::vector<std::string> args{std::move(owner)};
-  co_return AsDone(co_await RunScript(kUnlock, std::move(keys), std::move(args)));
+  SPOTAUTH_CO_TRY(co_await RunScript<bool>(kUnlock, std::move(keys), std::move(args), AsDone));
+  co_return Result<void>{};
 }
 
 awaitable<Result<void>> RedisSessionStore::PauseUpstream(TimePoint until) {
   std::vector<std::string> keys{Key("upstream", "pause")};
   std::vector<std::string> args{Ticks(until), TtlMs(until, clock_.Now())};
-  co_return AsDone(co_await RunScript(kPauseUpstream, std::move(keys), std::move(args)));
+  SPOTAUTH_CO_TRY(
+      co_await RunScript<bool>(kPauseUpstream, std::move(keys), std::move(args), AsDone));
+  co_return Result<void>{};
 }
 
 awaitable<Result<std::optional<TimePoint>>> RedisSessionStore::UpstreamPause() {
-  std::vector<std::string> command{"GET", Key("upstream", "pause")};
-  SPOTAUTH_CO_TRY_ASSIGN(RedisReply reply, co_await Command(std::move(command)));
-  if (reply.type == Type::kNil) co_return std::nullopt;
-  const auto until = ParseTicks(reply);
-  if (!until) co_return MakeError(ErrorCode::kStore, "the upstream pause in Redis is malformed");
-  if (*until <= clock_.Now()) co_return std::nullopt;
-  co_return *until;
+  RedisCommand command;
+  command.Arg("GET").Arg({prefix_, "{upstream}:pause"});
+  SPOTAUTH_CO_TRY_ASSIGN(std::optional<TimePoint> until,
+                         co_await Command<std::optional<TimePoint>>(
+                             std::move(command).Take(),
+                             [](const redisReply& reply) -> Result<std::optional<TimePoint>> {
+                               if (reply.type == REDIS_REPLY_NIL) return std::nullopt;
+                               auto ticks = ParseTicks(reply);
+                               if (!ticks) {
+                                 return MakeError(ErrorCode::kStore,
+                                                  "the upstream pause in Redis is malformed");
+                               }
+                               return ticks;
+                             }));
+  if (until && *until <= clock_.Now()) co_return std::nullopt;
+  co_return until;
 }
 
 awaitable<Result<void>> RedisSessionStore::Ping() {
-  std::vector<std::string> command{"PING"};
-  SPOTAUTH_CO_TRY_ASSIGN(RedisReply reply, co_await Command(std::move(command)));
-  if (reply.type != Type::kStatus || reply.text != "PONG") {
-    co_return MakeError(ErrorCode::kStore, "Redis did not answer PING with PONG");
-  }
+  RedisCommand command;
+  command.Arg("PING");
+  SPOTAUTH_CO_TRY(co_await Command<bool>(
+      std::move(command).Take(), [](const redisReply& reply) -> Result<bool> {
+        if (reply.type != REDIS_REPLY_STATUS || Text(reply) != "PONG") {
+          return MakeError(ErrorCode::kStore, "Redis did not answer PING with PONG");
+        }
+        return true;
+      }));
   co_return Result<void>{};
 }
 

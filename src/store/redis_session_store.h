@@ -60,12 +60,15 @@ class RedisSessionStore final : public SessionStore {
   struct Script;  // a Lua script and its SHA-1 (redis_session_store.cc)
 
  private:
-  // One command on the caller's loop's connection; an error reply becomes kStore.
-  boost::asio::awaitable<Result<RedisReply>> Command(std::vector<std::string> args);
+  // One command (RESP) on the caller's loop's connection. `parse` (Result<T>(const
+  // redisReply&)) reads the reply where hiredis hands it over, copying only what a T keeps;
+  // an error reply becomes kStore before it.
+  template <class T, class Parse>
+  boost::asio::awaitable<Result<T>> Command(std::string command, Parse parse);
   // EVALSHA, and EVAL when Redis does not know the script yet (after a restart).
-  boost::asio::awaitable<Result<RedisReply>> RunScript(const Script& script,
-                                                       std::vector<std::string> keys,
-                                                       std::vector<std::string> args);
+  template <class T, class Parse>
+  boost::asio::awaitable<Result<T>> RunScript(const Script& script, std::vector<std::string> keys,
+                                              std::vector<std::string> args, Parse parse);
   std::string SessionKey(const std::string& key) const;
   std::string Key(const std::string& key, const char* kind) const;
 

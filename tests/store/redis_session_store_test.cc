@@ -278,12 +278,14 @@ TEST_F(RedisSessionStoreTest, TheStoresEndClosesItsConnectionsWhileTheLoopRunsOn
 
 TEST_F(RedisSessionStoreTest, ALoopEndsOnceItsCallsAreAnswered) {
   StartRedis();
-  auto store = MakeStore();
+  RedisStoreOptions options = OptionsFor(*server_, "spotauth:");
+  options.timeouts.command = 60s;  // a deadline left waiting would hold the loop past the check
+  auto store = MakeStore(std::move(options));
   boost::asio::io_context loop;
   std::atomic<int> good{0};
   boost::asio::co_spawn(loop, CreateAndRead(*store, "abc", MakeSession(clock_), good),
                         boost::asio::detached);
-  // An idle connection must not keep run() going (as a pending read would).
+  // An idle connection must not keep run() going (as a pending read or deadline would).
   auto ran = std::async(std::launch::async, [&loop] { loop.run(); });
   const bool ended = ran.wait_for(5s) == std::future_status::ready;
   if (!ended) loop.stop();
@@ -326,6 +328,33 @@ TEST_F(RedisSessionStoreTest, ALoopThatSeveralThreadsRunIsServedSafely) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(good, kCalls);
   EXPECT_EQ(StoreConnections(*server_), 1);  // one loop, one connection, on a strand
+}
+
+boost::asio::awaitable<void> ReadExpectingFailure(SessionStore& store, std::string key,
+                                                  std::atomic<int>& failed) {
+  auto got = co_await store.GetSession(std::move(key));
+  if (!got && got.error().code == ErrorCode::kStore) ++failed;
+}
+
+TEST_F(RedisSessionStoreTest, CommandsInFlightWhenRedisStallsAllFailWithinTheDeadline) {
+  StartRedis();
+  auto store = MakeStore();
+  boost::asio::io_context loop;
+  ASSERT_TRUE(RunAwaitable(loop, store->CreateSession("abc", MakeSession(clock_), 10)));
+  server_->Pause();
+  std::atomic<int> failed{0};
+  for (int i = 0; i < 20; ++i) {  // one pipeline, watched by one deadline
+    boost::asio::co_spawn(loop, ReadExpectingFailure(*store, "abc", failed), boost::asio::detached);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  loop.restart();
+  loop.run();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);  // the deadline is 300 ms
+  EXPECT_EQ(failed, 20);
+  server_->Resume();
+  auto got = GetWhenBack(*store, "abc");
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_TRUE(got->has_value());
 }
 
 TEST_F(RedisSessionStoreTest, OpenSessionStoreOpensARedisLocation) {
