@@ -245,12 +245,25 @@ check_signed_in() {
     die "GET / does not show the signed-in page with the track any more"
 }
 
-# 1. memory store, default now-playing cache (5 s).
+# 1. memory store, default now-playing cache (5 s). Beside it, a server with the access log on
+# (a line per request into its log file): what the log costs per request. Its rounds follow the
+# page's own in every round, so both see the same phase of the machine (measured minutes apart,
+# the two once differed by a third with nothing changed).
+start_server logged memory 5 SPOTAUTH_ACCESS_LOG=1
+logged_pid=$SRV_PID logged_url=$SRV_URL
+logged_cookie=$(login_once "$logged_url")
 start_server memory memory 5
 mem_pid=$SRV_PID mem_url=$SRV_URL
 cookie=$(login_once "$mem_url")
 page_bytes=$(curl -fsS -H "Cookie: $cookie" "$mem_url/" | wc -c)
-measure home "$mem_url/" wrk_report.lua -H "Cookie: $cookie"
+log "measuring home and home-logged ($rounds rounds of ${round_s} s each, interleaved with the ceiling)"
+for ((r = 1; r <= rounds; r++)); do
+  wrk_once ceiling-home "$ceiling_url" wrk_report.lua
+  wrk_once home "$mem_url/" wrk_report.lua -H "Cookie: $cookie"
+  wrk_once ceiling-home-logged "$ceiling_url" wrk_report.lua
+  CPU_PIDS=$logged_pid wrk_once home-logged "$logged_url/" wrk_report.lua -H "Cookie: $logged_cookie"
+done
+stop_server "$logged_pid"
 check_signed_in "$mem_url" "$cookie"
 measure login "$mem_url/login" wrk_report.lua
 # Full logins of the baseline build, if given, in the same rounds (the same settings).
@@ -263,13 +276,6 @@ else
   measure logins "$mem_url" wrk_login.lua
 fi
 stop_server "$mem_pid"
-
-# 1b. The same page with the access log on (a line per request into the server's log file):
-# what the log costs per request.
-start_server logged memory 5 SPOTAUTH_ACCESS_LOG=1
-cookie=$(login_once "$SRV_URL")
-measure home-logged "$SRV_URL/" wrk_report.lua -H "Cookie: $cookie"
-stop_server "$SRV_PID"
 
 # start_proxy_nginx NAME PORT WORKERS UPSTREAM_PORT...: an nginx of its own (so that its CPU is
 # counted apart) passing everything on 127.0.0.1:PORT to the upstream ports round-robin, with
@@ -642,7 +648,7 @@ cpu_cell() {  # LABEL [UNIT_KEY] [REFERENCE_LABEL]: "X µs (nginx Y µs: Z×)"
   awk -v s="$s" -v c="$c" 'BEGIN {if (s == "nan" || c == "nan" || s + 0 == 0) print "n/a"; else printf "%.1f µs (nginx %.1f µs: %.2f×)", s, c, c / s}'
 }
 
-log_cost=$(awk -v on="$(cpu_us home-logged)" -v off="$(cpu_us home)" 'BEGIN {if (off + 0 > 0 && on != "nan") printf "%.3f", on / off; else print "nan"}')
+log_cost=$(round_ratio home-logged home cpu_us)
 all_ceiling=$(cat "$tmp"/res/ceiling-* | field /dev/stdin rps | median)
 home_p99=$(awk -v u="$(med home p99_us)" 'BEGIN {print u / 1000}')
 login_p99=$(awk -v u="$(med login p99_us)" 'BEGIN {print u / 1000}')
@@ -729,14 +735,14 @@ x() { fmt "$1" 2; }
   echo "- machine: $(nproc) cores, ${cpu_model:-unknown CPU}, ${ram_gb} GB RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; ratios come from interleaved rounds)"
   echo "- how noisy the machine was: load average $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after; the strict ceiling (the same nginx, the same page, every time) did $strict_spread, and its CPU per request was $strict_cpu_spread (nginx's code does not change between rounds: a wide spread means the machine went through slow phases, which the ratios do not cancel)"
   echo "- versions: nginx ${nginx_version}, wrk ${wrk_version}, spotauth ${rev} (${build_type:-unknown} build); baseline: ${baseline:-none}"
-  echo "- method: wrk, keep-alive, $connections connections, $wrk_threads threads; $rounds rounds of ${round_s} s for each figure, interleaved with the ceiling; a figure is the median of its rounds, its ratio the median of the per-round ratios to the ceiling round just before (nginx serving a ${ceiling_bytes}-byte static page; spotauth's signed-in page is ${page_bytes} bytes). spotauth runs with its default threads (one event loop per core) and SPOTAUTH_ACCESS_LOG=0; the Spotify upstream is nginx answering static JSON on loopback."
+  echo "- method: wrk, keep-alive, $connections connections, $wrk_threads threads; $rounds rounds of ${round_s} s for each figure, interleaved with the ceiling; a figure is the median of its rounds, its ratio the median of the per-round ratios to the ceiling round just before (nginx serving a ${ceiling_bytes}-byte static page; spotauth's signed-in page is ${page_bytes} bytes). spotauth runs with its default threads (one event loop per core) and SPOTAUTH_ACCESS_LOG=0 (but in the access-log row, whose server runs in the rounds of the memory-store \`GET /\` row, its target a per-round ratio to it); the Spotify upstream is nginx answering static JSON on loopback."
   echo "- method, equal resources (the second table): one nginx process (worker_processes 1, no master) answering a ${strict_bytes}-byte page from memory (\`return 200\`; spotauth's signed-in page is ${page_bytes} bytes) against spotauth with one event loop (SPOTAUTH_THREADS=1), wrk with one thread (-t1) and $connections connections for both; access logs off on both sides (but in the access-log row), GET / with a logged-in session cookie and the now-playing answer cached (5 s). Each round of the strict ceiling is followed by a round of each server compared with it (the baseline's too), $rounds rounds of ${round_s} s; figures are medians, ratios medians of the per-round ratios. The access-log and SQLite servers run in the rounds of the memory-store \`GET /\` row, and their targets are per-round ratios to it. CPU per request is the server's CPU time (/proc) over wrk's requests. Allocations: bench/alloc_counter.c preloaded into a server of its own (memory store, one loop) counts malloc, calloc, realloc and the aligned allocators over one wrk -t1 round after a 1 s warm-up, divided by the round's requests."
   echo
   echo "| figure | measured | × nginx (same rounds) | target | | CPU per request (× nginx) |"
   echo "|---|---|---|---|---|---|"
   echo "| nginx static page (the ceiling) | $(fmt "$all_ceiling" 0) req/s, p99 $(fmt "$ceiling_p99" 2) ms | 1 | | | $(cat "$tmp"/res/ceiling-* | awk '{r = c = ""; for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "requests") r = kv[2]; if (kv[1] == "cpu_ms") c = kv[2]} if (r > 0) printf "%.3f\n", c * 1000 / r}' | median | awk '{printf "%.1f µs", $1}') |"
   echo "| logged-in \`GET /\`, memory store, now-playing cache 5 s | $(fmt "$home_rps" 0) req/s | $(x "$home_ratio") (nginx $(fmt "$home_ceiling" 0)) | ≥ 0.5× | $(verdict "$home_ratio" ">=" 0.5) | $(cpu_cell home) |"
-  echo "| logged-in \`GET /\`, memory store, access log on | $(fmt "$logged_rps" 0) req/s | $(x "$logged_ratio") (nginx $(fmt "$logged_ceiling" 0)) | CPU ≤ 1.1× the log off | $(verdict "$log_cost" "<=" 1.1) ($(fmt "$log_cost" 2)× the CPU per request of the row above) | $(cpu_cell home-logged) |"
+  echo "| logged-in \`GET /\`, memory store, access log on | $(fmt "$logged_rps" 0) req/s | $(x "$logged_ratio") (nginx $(fmt "$logged_ceiling" 0)) | CPU ≤ 1.1× the log off | $(verdict "$log_cost" "<=" 1.1) ($(fmt "$log_cost" 2)× the CPU per request of the row above, round by round) | $(cpu_cell home-logged) |"
   echo "| gateway: a signed-in request through spotauth to a fast app | $(fmt "$gateway_rps" 0) req/s, p99 $(fmt "$(med gateway p99_us | awk '{print $1 / 1000}')" 2) ms | $(x "$gateway_ratio") (nginx \`proxy_pass\` to the same app: $(fmt "$gateway_ref" 0) req/s, p99 $(fmt "$(med proxyref-gateway p99_us | awk '{print $1 / 1000}')" 2) ms) | – | | $(cpu_cell gateway requests proxyref-gateway) |"
   echo "| logged-in \`GET /\`, memory store, cache off | $(fmt "$nocache_rps" 0) req/s, p99 $(fmt "$nocache_p99" 2) ms | $(x "$nocache_ratio") (nginx $(fmt "$nocache_ceiling" 0)) | – | | $(cpu_cell home-nocache) |"
   echo "| logged-in \`GET /\`, SQLite store | $(fmt "$sqlite_rps" 0) req/s, p99 $(fmt "$sqlite_p99" 2) ms | $(x "$sqlite_ratio") (nginx $(fmt "$sqlite_ceiling" 0)) | ≥ 0.45× | $(verdict "$sqlite_ratio" ">=" 0.45) | $(cpu_cell home-sqlite) |"
