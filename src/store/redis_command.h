@@ -1,7 +1,7 @@
 // A Redis command in its wire form (RESP: an array of bulk strings), written argument by
 // argument into one string, for hiredis' redisAsyncFormattedCommand. hiredis' own formatter
 // (redisFormatSdsCommandArgv) took 4,750 instructions for a session read's seven arguments,
-// most of it parsing its format strings; this writes the same bytes.
+// in its printf-like sdscatfmt and buffer growth; this writes the same bytes.
 #pragma once
 
 #include <cstddef>
