@@ -32,7 +32,7 @@ RedisCommand& RedisCommand::Arg(std::string_view value) {
   return *this;
 }
 
-RedisCommand& RedisCommand::Arg(std::initializer_list<std::string_view> pieces) {
+RedisCommand& RedisCommand::Arg(std::span<const std::string_view> pieces) {
   std::size_t length = 0;
   for (std::string_view piece : pieces) length += piece.size();
   Length(length);

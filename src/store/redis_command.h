@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,7 +18,7 @@ class RedisCommand {
 
   RedisCommand& Arg(std::string_view value);
   // One argument written from pieces, e.g. a key: prefix, "{", key, "}:s".
-  RedisCommand& Arg(std::initializer_list<std::string_view> pieces);
+  RedisCommand& Arg(std::span<const std::string_view> pieces);
   // In decimal.
   RedisCommand& Arg(std::int64_t value);
 

@@ -71,7 +71,17 @@ Result<bool> AsFlag(const redisReply& reply) {
   return reply.integer == 1;
 }
 
-Result<bool> AsDone(const redisReply& /*reply*/) { return true; }
+Result<void> AsDone(const redisReply& /*reply*/) { return {}; }
+
+// What a command's caller gets: the failure, Redis' refusal, or the reply as `parse` reads it.
+template <class T, class Parse>
+Result<T> Answer(Result<const redisReply*> reply, const Parse& parse) {
+  if (!reply) return tl::unexpected(std::move(reply.error()));
+  if ((*reply)->type == REDIS_REPLY_ERROR) {
+    return MakeError(ErrorCode::kStore, "Redis refused a command: " + std::string(Text(**reply)));
+  }
+  return parse(**reply);
+}
 
 // HMGET u n t c e of a session, without judging its expiry (the caller's clock does).
 Result<std::optional<Session>> AsSession(const redisReply& reply) {
@@ -172,13 +182,18 @@ RedisSessionStore::RedisSessionStore(RedisStoreOptions options, const Clock& clo
       clock_(clock),
       connections_(std::move(options.endpoint), options.timeouts) {}
 
-std::string RedisSessionStore::Key(const std::string& key, const char* kind) const {
-  std::string out;
-  out.reserve(prefix_.size() + key.size() + 10);
-  return out.append(prefix_).append("{").append(key).append("}:").append(kind);
+std::array<std::string_view, 5> RedisSessionStore::KeyPieces(std::string_view key,
+                                                             std::string_view kind) const {
+  return {prefix_, "{", key, "}:", kind};
 }
 
-std::string RedisSessionStore::SessionKey(const std::string& key) const { return Key(key, "s"); }
+std::string RedisSessionStore::Key(std::string_view key, std::string_view kind) const {
+  std::string out;
+  for (const std::string_view piece : KeyPieces(key, kind)) out.append(piece);
+  return out;
+}
+
+std::string RedisSessionStore::SessionKey(std::string_view key) const { return Key(key, "s"); }
 
 template <class T, class Parse>
 awaitable<Result<T>> RedisSessionStore::Command(std::string command, Parse parse) {
@@ -191,15 +206,7 @@ awaitable<Result<T>> RedisSessionStore::Command(std::string command, Parse parse
           connection->Execute(
               text, MakeRedisReplyHandler([parse, handler = std::move(handler)](
                                               Result<const redisReply*> reply) mutable {
-                Result<T> answer = MakeError(ErrorCode::kStore, "");
-                if (!reply) {
-                  answer = tl::unexpected(std::move(reply.error()));
-                } else if ((*reply)->type == REDIS_REPLY_ERROR) {
-                  answer = MakeError(ErrorCode::kStore,
-                                     "Redis refused a command: " + std::string(Text(**reply)));
-                } else {
-                  answer = parse(**reply);
-                }
+                Result<T> answer = Answer<T>(std::move(reply), parse);
                 // Posted, not called: the caller resumes on its own executor, outside hiredis'
                 // read callback.
                 auto executor = asio::get_associated_executor(handler);
@@ -244,8 +251,7 @@ awaitable<Result<void>> RedisSessionStore::CreateSession(std::string key, Sessio
   std::vector<std::string> keys{SessionKey(key), Key("user:" + session.user_id, "sessions")};
   std::vector<std::string> args = SessionFields(std::move(session), now);
   args.insert(args.end(), {std::to_string(max_per_user), std::move(key), prefix_});
-  SPOTAUTH_CO_TRY(co_await RunScript<bool>(kCreate, std::move(keys), std::move(args), AsDone));
-  co_return Result<void>{};
+  co_return co_await RunScript<void>(kCreate, std::move(keys), std::move(args), AsDone);
 }
 
 awaitable<Result<bool>> RedisSessionStore::UpdateSession(std::string key, Session session) {
@@ -257,7 +263,7 @@ awaitable<Result<bool>> RedisSessionStore::UpdateSession(std::string key, Sessio
 
 awaitable<Result<std::optional<Session>>> RedisSessionStore::GetSession(std::string key) {
   RedisCommand command;
-  command.Arg("HMGET").Arg({prefix_, "{", key, "}:s"}).Arg("u").Arg("n").Arg("t").Arg("c").Arg("e");
+  command.Arg("HMGET").Arg(KeyPieces(key, "s")).Arg("u").Arg("n").Arg("t").Arg("c").Arg("e");
   SPOTAUTH_CO_TRY_ASSIGN(std::optional<Session> session, co_await Command<std::optional<Session>>(
                                                              std::move(command).Take(), AsSession));
   if (session && session->expires_at <= clock_.Now()) co_return std::nullopt;
@@ -268,16 +274,14 @@ awaitable<Result<void>> RedisSessionStore::TouchSession(std::string key, TimePoi
   const TimePoint now = clock_.Now();
   std::vector<std::string> keys{SessionKey(key)};
   std::vector<std::string> args{Ticks(expires_at), Ticks(now), TtlMs(expires_at, now)};
-  SPOTAUTH_CO_TRY(co_await RunScript<bool>(kTouch, std::move(keys), std::move(args), AsDone));
-  co_return Result<void>{};
+  co_return co_await RunScript<void>(kTouch, std::move(keys), std::move(args), AsDone);
 }
 
 awaitable<Result<void>> RedisSessionStore::DeleteSession(std::string key) {
   // The user's index keeps the key until their next login prunes it.
   RedisCommand command;
-  command.Arg("DEL").Arg({prefix_, "{", key, "}:s"});
-  SPOTAUTH_CO_TRY(co_await Command<bool>(std::move(command).Take(), AsDone));
-  co_return Result<void>{};
+  command.Arg("DEL").Arg(KeyPieces(key, "s"));
+  co_return co_await Command<void>(std::move(command).Take(), AsDone);
 }
 
 awaitable<Result<bool>> RedisSessionStore::TryLock(std::string key, std::string owner,
@@ -291,21 +295,18 @@ awaitable<Result<bool>> RedisSessionStore::TryLock(std::string key, std::string 
 awaitable<Result<void>> RedisSessionStore::Unlock(std::string key, std::string owner) {
   std::vector<std::string> keys{Key(key, "lease")};
   std::vector<std::string> args{std::move(owner)};
-  SPOTAUTH_CO_TRY(co_await RunScript<bool>(kUnlock, std::move(keys), std::move(args), AsDone));
-  co_return Result<void>{};
+  co_return co_await RunScript<void>(kUnlock, std::move(keys), std::move(args), AsDone);
 }
 
 awaitable<Result<void>> RedisSessionStore::PauseUpstream(TimePoint until) {
   std::vector<std::string> keys{Key("upstream", "pause")};
   std::vector<std::string> args{Ticks(until), TtlMs(until, clock_.Now())};
-  SPOTAUTH_CO_TRY(
-      co_await RunScript<bool>(kPauseUpstream, std::move(keys), std::move(args), AsDone));
-  co_return Result<void>{};
+  co_return co_await RunScript<void>(kPauseUpstream, std::move(keys), std::move(args), AsDone);
 }
 
 awaitable<Result<std::optional<TimePoint>>> RedisSessionStore::UpstreamPause() {
   RedisCommand command;
-  command.Arg("GET").Arg({prefix_, "{upstream}:pause"});
+  command.Arg("GET").Arg(KeyPieces("upstream", "pause"));
   SPOTAUTH_CO_TRY_ASSIGN(std::optional<TimePoint> until,
                          co_await Command<std::optional<TimePoint>>(
                              std::move(command).Take(),
@@ -325,14 +326,13 @@ awaitable<Result<std::optional<TimePoint>>> RedisSessionStore::UpstreamPause() {
 awaitable<Result<void>> RedisSessionStore::Ping() {
   RedisCommand command;
   command.Arg("PING");
-  SPOTAUTH_CO_TRY(co_await Command<bool>(
-      std::move(command).Take(), [](const redisReply& reply) -> Result<bool> {
+  co_return co_await Command<void>(
+      std::move(command).Take(), [](const redisReply& reply) -> Result<void> {
         if (reply.type != REDIS_REPLY_STATUS || Text(reply) != "PONG") {
           return MakeError(ErrorCode::kStore, "Redis did not answer PING with PONG");
         }
-        return true;
-      }));
-  co_return Result<void>{};
+        return {};
+      });
 }
 
 awaitable<Result<std::size_t>> RedisSessionStore::SweepExpired() { co_return std::size_t{0}; }

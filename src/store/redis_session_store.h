@@ -1,8 +1,10 @@
 // SessionStore on Redis, for several spotauth instances sharing one store.
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -69,8 +71,10 @@ class RedisSessionStore final : public SessionStore {
   template <class T, class Parse>
   boost::asio::awaitable<Result<T>> RunScript(const Script& script, std::vector<std::string> keys,
                                               std::vector<std::string> args, Parse parse);
-  std::string SessionKey(const std::string& key) const;
-  std::string Key(const std::string& key, const char* kind) const;
+  // P{K}:kind, the layout of every key (above), as the pieces of one command argument.
+  std::array<std::string_view, 5> KeyPieces(std::string_view key, std::string_view kind) const;
+  std::string Key(std::string_view key, std::string_view kind) const;  // the pieces joined
+  std::string SessionKey(std::string_view key) const;
 
   const std::string prefix_;
   const Clock& clock_;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,8 +52,9 @@ TEST(RedisCommand, WritesWhatHiredisWritesForTheSameArguments) {
 }
 
 TEST(RedisCommand, AnArgumentFromPiecesIsOneArgument) {
+  const std::array<std::string_view, 4> key = {"spotauth:", "{", "key", "}:s"};
   RedisCommand command;
-  command.Arg("GET").Arg({"spotauth:", "{", "key", "}:s"}).Arg({});
+  command.Arg("GET").Arg(key).Arg(std::span<const std::string_view>());
   EXPECT_EQ(std::move(command).Take(), HiredisFormat({"GET", "spotauth:{key}:s", ""}));
 }
 
